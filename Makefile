@@ -1,0 +1,68 @@
+# mini-kvm -- `make run` builds everything and runs the hello guest;
+# `make check` builds everything and runs every test.
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARNINGS := -std=gnu11 -Wall -Wextra -Werror
+CPPFLAGS := -Iinclude -MMD -MP
+LDLIBS   := -pthread
+SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+B        := build
+
+VMM_SRCS  := $(wildcard vmm/*.c)
+VMM_OBJS  := $(VMM_SRCS:%.c=$(B)/%.o)
+ASAN_OBJS := $(VMM_SRCS:%.c=$(B)/asan/%.o)
+# The unit tests link every module but main.c, built with the sanitizers.
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/asan/%.o) $(filter-out %/main.o,$(ASAN_OBJS))
+
+GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart
+GUEST_BINS  := $(GUESTS:%=$(B)/guests/real/%.bin)
+TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S))
+
+.PHONY: all run check clean
+all: $(B)/mini-kvm $(GUEST_BINS)
+
+run: all
+	$(B)/mini-kvm $(B)/guests/real/hello.bin
+
+check: all $(B)/asan/mini-kvm $(B)/tests/unit-tests $(TEST_GUESTS)
+	tests/run
+
+# --- the VMM ---------------------------------------------------------------
+$(B)/mini-kvm: $(VMM_OBJS)
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(B)/vmm/%.o: vmm/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(CFLAGS) $(CPPFLAGS) -c -o $@ $<
+
+# The same sources with AddressSanitizer + UndefinedBehaviorSanitizer:
+# the integration tests run this binary.
+$(B)/asan/mini-kvm: $(ASAN_OBJS)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ $(LDLIBS)
+
+$(B)/asan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(CFLAGS) $(SANITIZE) $(CPPFLAGS) -Ivmm -c -o $@ $<
+
+$(B)/tests/unit-tests: $(UNIT_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lcmocka $(LDLIBS)
+
+# --- guests: assembled with the C preprocessor, linked at 0, then stripped
+# --- to a flat binary ------------------------------------------------------
+GUEST_DEPS := guests/real/real.ld guests/real/real-mode.h guests/real/lib.S \
+              include/mini-kvm/hypercall.h
+
+$(B)/%.bin: %.S $(GUEST_DEPS)
+	@mkdir -p $(@D)
+	$(CC) -m32 -c -Iinclude -Iguests/real -o $(B)/$*.o $<
+	ld -m elf_i386 --no-warn-rwx-segments -T guests/real/real.ld -o $(B)/$*.elf $(B)/$*.o
+	objcopy -O binary $(B)/$*.elf $@
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

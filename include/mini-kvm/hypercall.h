@@ -1,0 +1,42 @@
+/*
+ * mini-kvm hypercall ABI: the one definition shared by the VMM and every guest.
+ *
+ * This header is a stable interface. It holds only #defines, so it can be
+ * included from C and from GNU as (.S files go through the C preprocessor).
+ *
+ * Calling convention (any CPU mode):
+ *   function number  AL / AX / EAX -- the value written by the OUT itself
+ *   arguments        EBX, ECX, EDX
+ *   the call         OUT to port HC_PORT (byte, word or dword width)
+ *   result           EAX (the VMM writes it before the guest resumes)
+ *
+ * Guest addresses are guest-physical. In real mode that is segment * 16 +
+ * offset; the sample guests keep DS = 0, so it is the offset itself.
+ * Errors come back as small negative numbers in EAX (HC_ERR_*).
+ * docs/hypercalls.md documents every call with an assembly example.
+ */
+#ifndef MINI_KVM_HYPERCALL_H
+#define MINI_KVM_HYPERCALL_H
+
+#define HC_PORT         0x500
+
+/* Function numbers. 0-2 keep the original Mini-KVM numbering. */
+#define HC_EXIT         0   /* EBX: exit code (low 8 bits). Never returns.     */
+#define HC_PUTCHAR      1   /* BL: byte to write to the console.  EAX = 0      */
+#define HC_GETCHAR      2   /* EAX = next input byte (0-255) or HC_EOF          */
+#define HC_WRITE        3   /* EBX: address, ECX: length. EAX = bytes written   */
+#define HC_READ         4   /* EBX: address, ECX: length. EAX = bytes read,
+                               0 at end of input (at most one line on a tty)   */
+#define HC_CLOCK        5   /* EDX:EAX = nanoseconds since the guest started    */
+#define HC_COUNT        6   /* number of defined calls                          */
+
+/* HC_GETCHAR at end of input: EAX = -1. AL alone reads 0xFF, which is what
+ * original Mini-KVM guests test; AH = 0xFF tells it apart from a real 0xFF byte. */
+#define HC_EOF          0xFFFFFFFF
+
+/* Error results (EAX), the negated Linux errno values. */
+#define HC_ERR_IO       0xFFFFFFFB  /* -5:  the host could not read or write   */
+#define HC_ERR_FAULT    0xFFFFFFF2  /* -14: buffer not inside guest memory     */
+#define HC_ERR_NOSYS    0xFFFFFFDA  /* -38: no such hypercall number           */
+
+#endif

@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# Every sample guest: stdout byte for byte against tests/golden, exit 0,
+# and nothing on stderr (with one guest the VMM adds nothing to the output).
+
+load helpers
+
+@test "minimal: HLT ends the guest with status 0 and no output" {
+	vmm "$GUESTS/minimal.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/minimal.out"
+	expect_stderr ""
+}
+
+@test "hello prints Hello, KVM!" {
+	vmm "$GUESTS/hello.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/hello.out"
+	expect_stderr ""
+}
+
+@test "counter counts 0 to 9" {
+	vmm "$GUESTS/counter.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/counter.out"
+	expect_stderr ""
+}
+
+@test "multiplication prints the 9x9 table" {
+	vmm "$GUESTS/multiplication.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/multiplication.out"
+	expect_stderr ""
+}
+
+@test "fibonacci prints F(0) to F(24)" {
+	vmm "$GUESTS/fibonacci.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/fibonacci.out"
+	expect_stderr ""
+}
+
+@test "matrix prints the product of two 3x3 matrices" {
+	vmm "$GUESTS/matrix.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/matrix.out"
+	expect_stderr ""
+}
+
+@test "uart prints through the 16550" {
+	vmm "$GUESTS/uart.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/uart.out"
+	expect_stderr ""
+}
+
+@test "echo copies all 256 byte values from stdin, 0xFF included" {
+	STDIN=$GOLDEN/echo.in vmm "$GUESTS/echo.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/echo.out"
+	expect_stderr ""
+}
+
+@test "echo with empty stdin ends at once" {
+	vmm "$GUESTS/echo.bin"
+	expect_status 0
+	expect_stdout /dev/null
+}
+
+@test "hypercall ABI: unknown numbers, buffer edges, clock, read, EOF" {
+	STDIN=$GOLDEN/hypercalls.in vmm --stats "$TGUESTS/hypercalls.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/hypercalls.out"
+	expect_stderr_line "mini-kvm: hypercalls: hypercalls  49 (EXIT 1, PUTCHAR 10, GETCHAR 1, WRITE 28, READ 7, CLOCK 2), unknown 2"
+}
+
+@test "HC_EXIT code becomes the exit status" {
+	vmm "$TGUESTS/exit-code.bin"
+	expect_status 42
+	[ "$(cat "$out")" = "exiting with 42" ]
+	expect_stderr ""
+}
+
+@test "an image of exactly the memory size loads and runs" {
+	head -c 65536 /dev/zero | tr '\0' '\364' >"$BATS_TEST_TMPDIR/hlt.bin"	# 0xF4 = HLT
+	vmm -m 64K "$BATS_TEST_TMPDIR/hlt.bin"
+	expect_status 0
+	expect_stderr ""
+}
+
+@test "a guest with less than 64K of memory gets a stack inside it" {
+	vmm -m 4K "$TGUESTS/exit-code.bin"	# calls subroutines: uses the stack
+	expect_status 42
+	expect_stderr ""
+}
+
+@test "the release build passes the same golden test" {
+	MINI_KVM=build/mini-kvm vmm "$GUESTS/matrix.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/matrix.out"
+}

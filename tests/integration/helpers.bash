@@ -1,0 +1,73 @@
+# Shared by the integration tests: run mini-kvm on real guests under /dev/kvm.
+# Paths are relative to the repository root (tests/run starts bats there).
+
+MINI_KVM=${MINI_KVM:-build/asan/mini-kvm}
+GUESTS=build/guests/real
+TGUESTS=build/tests/guests
+GOLDEN=tests/golden
+# The sanitizer build must stay silent: any report fails the run with exit 99.
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:exitcode=99}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1:exitcode=99}
+
+# Every test here needs KVM. Without it: SKIP on a workstation, FAIL in CI.
+setup() {
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+		return 0
+	fi
+	if [ -n "${CI:-}" ]; then
+		echo "CI must run these tests, but /dev/kvm is missing or not usable" >&2
+		return 1
+	fi
+	skip "no usable /dev/kvm on this host"
+}
+
+# vmm ARGS...: run mini-kvm with stdin from $STDIN (default: empty).
+# Sets $status; stdout and stderr land in $out and $err.
+vmm() {
+	out=$BATS_TEST_TMPDIR/stdout
+	err=$BATS_TEST_TMPDIR/stderr
+	status=0
+	"$MINI_KVM" "$@" <"${STDIN:-/dev/null}" >"$out" 2>"$err" || status=$?
+}
+
+expect_status() {
+	if [ "$status" -ne "$1" ]; then
+		echo "exit status $status, expected $1; stderr:" >&2
+		cat "$err" >&2
+		return 1
+	fi
+}
+
+# expect_stdout FILE: stdout equals FILE byte for byte.
+expect_stdout() {
+	if ! cmp -s "$out" "$1"; then
+		echo "stdout differs from $1:" >&2
+		diff <(od -c "$1") <(od -c "$out") | head -20 >&2
+		return 1
+	fi
+}
+
+# expect_stderr TEXT: stderr is exactly TEXT plus a newline.
+expect_stderr() {
+	if [ "$(cat "$err")" != "$1" ]; then
+		printf 'stderr was:\n%s\nexpected:\n%s\n' "$(cat "$err")" "$1" >&2
+		return 1
+	fi
+}
+
+# expect_stderr_line TEXT: one line of stderr is exactly TEXT.
+expect_stderr_line() {
+	if ! grep -qxF -- "$1" "$err"; then
+		printf 'no stderr line:\n%s\nstderr was:\n%s\n' "$1" "$(cat "$err")" >&2
+		return 1
+	fi
+}
+
+# refute CMD...: fail if CMD succeeds. (A bare "! cmd" never fails a bats
+# test: set -e ignores negated commands.)
+refute() {
+	if "$@"; then
+		echo "unexpectedly succeeded: $*" >&2
+		return 1
+	fi
+}

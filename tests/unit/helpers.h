@@ -1,0 +1,46 @@
+/* Unit-test helpers: a guest with fake memory and a fake vCPU, and capture
+ * of what a function writes to a file descriptor. */
+#ifndef TEST_HELPERS_H
+#define TEST_HELPERS_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "guest.h"
+
+/* A guest whose console writes to a pipe and whose stdin is another pipe;
+ * its kvm_run is plain memory, so exits can be faked by filling it in. */
+struct fake_guest {
+	struct guest g;
+	struct guest_config config;
+	struct input input;
+	int out[2], in[2];
+};
+
+void fake_guest_init(struct fake_guest *f, uint64_t memory_size);
+void fake_guest_free(struct fake_guest *f);
+/* Give the guest INPUT on stdin, then end of input. */
+void fake_guest_stdin(struct fake_guest *f, const char *input, size_t len);
+/* Everything the guest has written to its console (closes the console). */
+const char *fake_guest_output(struct fake_guest *f);
+
+/* Redirect FD into a pipe until capture_end, which returns what was written
+ * (in a buffer that the next capture_end or fake_guest_output reuses). */
+struct capture { int fd, saved, pipe_r; };
+void capture_begin(struct capture *c, int fd);
+const char *capture_end(struct capture *c);
+
+/* One group per module, each returning cmocka's failure count. */
+int test_options(void);
+int test_image(void);
+int test_memory(void);
+int test_pio(void);
+int test_console(void);
+int test_uart(void);
+int test_hypercall(void);
+int test_vcpu(void);
+
+#endif

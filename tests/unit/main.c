@@ -1,0 +1,17 @@
+/* Unit tests of mini-kvm's pure parts; one cmocka group per module. */
+#include "helpers.h"
+
+int main(void)
+{
+	int failures = 0;
+
+	failures += test_options();
+	failures += test_image();
+	failures += test_memory();
+	failures += test_pio();
+	failures += test_console();
+	failures += test_uart();
+	failures += test_hypercall();
+	failures += test_vcpu();
+	return failures != 0;
+}

@@ -1,0 +1,157 @@
+/* hypercall: every call on a fake vCPU state, and the port that routes them. */
+#include "helpers.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "hypercall.h"
+
+static int call(struct fake_guest *f, uint32_t nr, uint64_t rbx, uint64_t rcx)
+{
+	struct kvm_regs *r = &f->g.vm.run->s.regs.regs;
+
+	r->rax = 0x1111;	/* so a result that is never written shows */
+	r->rbx = rbx;
+	r->rcx = rcx;
+	return hypercall_dispatch(&f->g, nr, r);
+}
+
+static uint64_t rax(struct fake_guest *f) { return f->g.vm.run->s.regs.regs.rax; }
+
+static void exit_returns_low_byte_of_ebx(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	assert_int_equal(call(&f, HC_EXIT, 0x1234, 0), 0x34);
+	assert_int_equal(call(&f, HC_EXIT, 0, 0), 0);
+	assert_int_equal(f.g.stats.hypercalls[HC_EXIT], 2);
+	fake_guest_free(&f);
+}
+
+static void putchar_and_write(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	assert_int_equal(call(&f, HC_PUTCHAR, 0x4142, 0), GUEST_RUNNING);	/* BL */
+	assert_int_equal(rax(&f), 0);
+	memcpy(f.g.mem.host + 4090, "tail!\n", 6);
+	assert_int_equal(call(&f, HC_WRITE, 4090, 6), GUEST_RUNNING);
+	assert_int_equal(rax(&f), 6);
+	assert_string_equal(fake_guest_output(&f), "Btail!\n");
+	fake_guest_free(&f);
+}
+
+static void write_refuses_bad_buffers(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	call(&f, HC_WRITE, 4090, 7);		/* one byte past the end */
+	assert_int_equal(rax(&f), HC_ERR_FAULT);
+	call(&f, HC_WRITE, 0xffffffff, 2);	/* wraps 2^32 */
+	assert_int_equal(rax(&f), HC_ERR_FAULT);
+	call(&f, HC_WRITE, 16, 0xfffffff0);	/* wraps 2^32 */
+	assert_int_equal(rax(&f), HC_ERR_FAULT);
+	/* Only the low 32 bits of RBX/RCX are the arguments. */
+	call(&f, HC_WRITE, 0xffffffff00000010ull, 0xffffffff00000001ull);
+	assert_int_equal(rax(&f), 1);
+	call(&f, HC_WRITE, 4096, 0);		/* empty, at the end: fine */
+	assert_int_equal(rax(&f), 0);
+	call(&f, HC_READ, 4000, 100);
+	assert_int_equal(rax(&f), HC_ERR_FAULT);
+	assert_string_equal(fake_guest_output(&f), "");	/* byte 16 is 0 */
+	fake_guest_free(&f);
+}
+
+static void getchar_and_read_until_eof(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	fake_guest_stdin(&f, "\xffxyz", 4);
+	call(&f, HC_GETCHAR, 0, 0);
+	assert_int_equal(rax(&f), 0xff);		/* a 0xFF byte is not EOF */
+	call(&f, HC_READ, 100, 2);
+	assert_int_equal(rax(&f), 2);
+	assert_memory_equal(f.g.mem.host + 100, "xy", 2);
+	call(&f, HC_READ, 100, 50);
+	assert_int_equal(rax(&f), 1);
+	call(&f, HC_READ, 100, 50);
+	assert_int_equal(rax(&f), 0);			/* end of input */
+	call(&f, HC_GETCHAR, 0, 0);
+	assert_int_equal(rax(&f), HC_EOF);
+	fake_guest_free(&f);
+}
+
+static void unknown_numbers_fail_softly(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	assert_int_equal(call(&f, HC_COUNT, 0, 0), GUEST_RUNNING);
+	assert_int_equal(rax(&f), HC_ERR_NOSYS);
+	assert_int_equal(call(&f, 0xffffffff, 0, 0), GUEST_RUNNING);
+	assert_int_equal(f.g.stats.unknown_hypercalls, 2);
+	assert_null(hypercall_name(HC_COUNT));
+	assert_string_equal(hypercall_name(HC_GETCHAR), "GETCHAR");
+	fake_guest_free(&f);
+}
+
+static void clock_is_monotonic(void **state)
+{
+	struct fake_guest f;
+	struct kvm_regs *r;
+	uint64_t first, second;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	r = &f.g.vm.run->s.regs.regs;
+	call(&f, HC_CLOCK, 0, 0);
+	first = (r->rdx << 32) | r->rax;
+	usleep(1000);
+	call(&f, HC_CLOCK, 0, 0);
+	second = (r->rdx << 32) | r->rax;
+	assert_true(second >= first + 1000000);		/* at least the 1 ms slept */
+	assert_true(r->rax <= 0xffffffff && r->rdx <= 0xffffffff);
+	fake_guest_free(&f);
+}
+
+static void port_takes_number_from_out_data(void **state)
+{
+	struct fake_guest f;
+	struct pio_access out = { .port = HC_PORT, .size = 1, .is_write = true,
+				  .value = HC_EXIT };
+	struct pio_access in = { .port = HC_PORT, .size = 4 };
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	f.g.vm.run->s.regs.regs.rbx = 7;
+	f.g.vm.run->s.regs.regs.rax = HC_PUTCHAR;	/* ignored: OUT data wins */
+	assert_int_equal(hypercall_io(&f.g, 0, &out), 7);
+	assert_int_equal(f.g.vm.run->kvm_dirty_regs & KVM_SYNC_X86_REGS,
+			 KVM_SYNC_X86_REGS);		/* results go back */
+	assert_int_equal(hypercall_io(&f.g, 0, &in), GUEST_RUNNING);
+	assert_int_equal(in.value, 0xFFFFFFFF);
+	fake_guest_free(&f);
+}
+
+int test_hypercall(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exit_returns_low_byte_of_ebx),
+		cmocka_unit_test(putchar_and_write),
+		cmocka_unit_test(write_refuses_bad_buffers),
+		cmocka_unit_test(getchar_and_read_until_eof),
+		cmocka_unit_test(unknown_numbers_fail_softly),
+		cmocka_unit_test(clock_is_monotonic),
+		cmocka_unit_test(port_takes_number_from_out_data),
+	};
+	return cmocka_run_group_tests_name("hypercall", tests, NULL, NULL);
+}

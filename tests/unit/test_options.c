@@ -1,0 +1,156 @@
+/* options: sizes, every option, and every usage error. */
+#include "helpers.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cpu_mode.h"
+#include "options.h"
+
+static void size_accepts_suffixes(void **state)
+{
+	uint64_t n;
+
+	(void)state;
+	assert_int_equal(parse_size("65536", &n), 0);
+	assert_int_equal(n, 65536);
+	assert_int_equal(parse_size("256K", &n), 0);
+	assert_int_equal(n, 256 << 10);
+	assert_int_equal(parse_size("1m", &n), 0);
+	assert_int_equal(n, 1 << 20);
+	assert_int_equal(parse_size("2G", &n), 0);
+	assert_int_equal(n, 2ull << 30);
+}
+
+static void size_rejects_garbage(void **state)
+{
+	const char *bad[] = { "", "K", "-1", " 1", "+1", "12Q", "1KB", "1.5M",
+			      "99999999999999999999", "18446744073709551615K" };
+	uint64_t n;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(parse_size(bad[i], &n), -1);
+	assert_int_equal(parse_size(NULL, &n), -1);
+}
+
+/* Parse a NULL-terminated argument list with stderr captured into ERR. */
+static enum options_result parse(struct options *o, const char **err, ...)
+{
+	static char *argv[16] = { "mini-kvm" };	/* opts->images points here */
+	int argc = 1;
+	struct capture out, errors;
+	enum options_result r;
+	va_list ap;
+
+	va_start(ap, err);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	capture_begin(&out, STDOUT_FILENO);
+	capture_begin(&errors, STDERR_FILENO);
+	r = options_parse(argc, argv, o);
+	fflush(stdout);
+	capture_end(&out);		/* first: both share one buffer */
+	*err = capture_end(&errors);
+	return r;
+}
+
+static void options_defaults_and_images(void **state)
+{
+	struct options o;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(parse(&o, &err, "a.bin", "b.bin", NULL), OPTIONS_RUN);
+	assert_int_equal(o.image_count, 2);
+	assert_string_equal(o.images[0], "a.bin");
+	assert_string_equal(o.images[1], "b.bin");
+	assert_int_equal(o.guest.memory, 0);
+	assert_true(o.guest.timeout == 0);
+	assert_false(o.verbose || o.stats || o.no_color);
+}
+
+static void options_all_set(void **state)
+{
+	struct options o;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(parse(&o, &err, "-m", "64K", "-v", "--stats", "-t",
+			       "0.5", "--no-color", "x.bin", NULL), OPTIONS_RUN);
+	assert_int_equal(o.guest.memory, 64 << 10);
+	assert_true(o.guest.timeout == 0.5);
+	assert_true(o.verbose && o.stats && o.no_color);
+	/* Options may follow the image, and long forms take "=". */
+	assert_int_equal(parse(&o, &err, "x.bin", "--memory=1M", "--timeout=3",
+			       NULL), OPTIONS_RUN);
+	assert_int_equal(o.guest.memory, REAL_MODE_MEMORY_MAX);
+	assert_true(o.guest.timeout == 3);
+	assert_int_equal(o.image_count, 1);
+}
+
+static void options_help_and_version(void **state)
+{
+	struct options o;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(parse(&o, &err, "--help", NULL), OPTIONS_DONE);
+	assert_int_equal(parse(&o, &err, "-h", "x.bin", NULL), OPTIONS_DONE);
+	assert_int_equal(parse(&o, &err, "-V", NULL), OPTIONS_DONE);
+	assert_int_equal(parse(&o, &err, "--version", NULL), OPTIONS_DONE);
+}
+
+static void expect_usage_error(const char *message, ...)
+{
+	char *args[8] = { 0 };
+	int n = 0;
+	va_list ap;
+	struct options o;
+	const char *err;
+
+	va_start(ap, message);
+	while (n < 7 && (args[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	args[n] = NULL;
+	assert_int_equal(parse(&o, &err, args[0], args[1], args[2], args[3],
+			       args[4], args[5], args[6], NULL), OPTIONS_BAD);
+	if (!strstr(err, message))
+		fail_msg("expected '%s' in: %s", message, err);
+}
+
+static void options_usage_errors(void **state)
+{
+	(void)state;
+	expect_usage_error("no image given", NULL);
+	expect_usage_error("unknown option '--bogus'", "--bogus", "x", NULL);
+	expect_usage_error("unknown option '-q'", "-q", "x", NULL);
+	expect_usage_error("option '-m' needs a value", "x", "-m", NULL);
+	expect_usage_error("option '--timeout' needs a value", "x", "--timeout", NULL);
+	expect_usage_error("'abc' is not a size", "-m", "abc", "x", NULL);
+	expect_usage_error("not a positive multiple of 4K", "-m", "0", "x", NULL);
+	expect_usage_error("not a positive multiple of 4K", "-m", "4095", "x", NULL);
+	expect_usage_error("more than the 1M", "-m", "1028K", "x", NULL);
+	expect_usage_error("not a positive number", "-t", "0", "x", NULL);
+	expect_usage_error("not a positive number", "-t", "-1", "x", NULL);
+	expect_usage_error("not a positive number", "-t", "soon", "x", NULL);
+	expect_usage_error("not a positive number", "-t", "nan", "x", NULL);
+	expect_usage_error("not a positive number", "-t", "inf", "x", NULL);
+	expect_usage_error("not a positive number", "-t", "1e9", "x", NULL);
+}
+
+int test_options(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(size_accepts_suffixes),
+		cmocka_unit_test(size_rejects_garbage),
+		cmocka_unit_test(options_defaults_and_images),
+		cmocka_unit_test(options_all_set),
+		cmocka_unit_test(options_help_and_version),
+		cmocka_unit_test(options_usage_errors),
+	};
+	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
+}
