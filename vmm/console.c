@@ -1,160 +1,131 @@
-/* console: guest output (line-buffered, prefixed when several guests) and stdin. */
-#include "console.h"
-
+/*
+ * console: where guest bytes go and come from. Output is buffered per guest
+ * and written a whole line at a time. One guest: its bytes pass unchanged.
+ * Several: each line gets "[name] " and goes out in one write(2) under a
+ * lock, so no line ever mixes two guests. Input is stdin.
+ */
 #include <errno.h>
 #include <poll.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-/* Serialises the writes of all guests sharing stdout. */
-static pthread_mutex_t output_lock = PTHREAD_MUTEX_INITIALIZER;
+#include "vmm.h"
 
-void console_init(struct console *c, int fd, const char *name, bool prefixed,
-		  int color)
-{
-	int n = 0;
+static pthread_mutex_t output_lock = PTHREAD_MUTEX_INITIALIZER;	/* all guests */
+
+void console_init(struct console *c, int fd, const char *name, bool prefixed, int color) {
+	int n = !prefixed ? 0 : color ? snprintf(c->prefix, sizeof(c->prefix),
+						 "\033[%dm[%s]\033[0m ", color, name)
+				      : snprintf(c->prefix, sizeof(c->prefix), "[%s] ", name);
 
 	c->fd = fd;
 	c->prefixed = prefixed;
 	c->len = 0;
-	if (prefixed && color)
-		n = snprintf(c->prefix, sizeof(c->prefix), "\033[%dm[%s]\033[0m ",
-			     color, name);
-	else if (prefixed)
-		n = snprintf(c->prefix, sizeof(c->prefix), "[%s] ", name);
-	c->prefix_len = n < 0 ? 0 : (size_t)n >= sizeof(c->prefix)
-			? sizeof(c->prefix) - 1 : (size_t)n;
+	c->prefix_len = n < 0 ? 0 : (size_t)n < sizeof(c->prefix) ? (size_t)n : sizeof(c->prefix) - 1;
 	c->prefix[c->prefix_len] = '\0';
 }
 
-static void write_all(int fd, const char *buf, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, buf, len);
+/* The buffered bytes (plus '\n' if END_LINE), prefixed, in one write. */
+static void emit(struct console *c, bool end_line) {
+	char out[sizeof(c->prefix) + CONSOLE_LINE_MAX + 1];
+	size_t n = c->prefix_len, done = 0;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return;	/* stdout is gone: the guest's output is lost */
-		buf += n;
-		len -= (size_t)n;
-	}
-}
-
-/* Emit the buffer, prefixed if needed, as one write under the lock. */
-static void emit(struct console *c, bool end_line)
-{
-	char out[CONSOLE_PREFIX_MAX + CONSOLE_LINE_MAX + 1];
-	size_t n = 0;
-
-	if (c->len == 0 && !end_line)
-		return;
-	memcpy(out, c->prefix, c->prefix_len);
-	n = c->prefix_len;
+	memcpy(out, c->prefix, n);
 	memcpy(out + n, c->line, c->len);
 	n += c->len;
 	if (end_line)
 		out[n++] = '\n';
 	pthread_mutex_lock(&output_lock);
-	write_all(c->fd, out, n);
+	while (done < n) {
+		ssize_t w = write(c->fd, out + done, n - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;	/* stdout is gone: the output is lost */
+		done += (size_t)w;
+	}
 	pthread_mutex_unlock(&output_lock);
 	c->len = 0;
 }
 
-void console_putc(struct console *c, uint8_t byte)
-{
+void console_putc(struct console *c, uint8_t byte) {
 	if (c->prefixed && byte == '\n') {
 		emit(c, true);
 		return;
 	}
 	c->line[c->len++] = (char)byte;
-	if (byte == '\n' || c->len == sizeof(c->line))
+	if (byte == '\n' || c->len == CONSOLE_LINE_MAX)
 		emit(c, c->prefixed);	/* a full prefixed line is wrapped */
 }
 
-void console_write(struct console *c, const void *buf, size_t len)
-{
-	const uint8_t *p = buf;
-
+void console_write(struct console *c, const void *buf, size_t len) {
 	for (size_t i = 0; i < len; i++)
-		console_putc(c, p[i]);
+		console_putc(c, ((const uint8_t *)buf)[i]);
 }
 
-void console_flush(struct console *c)
-{
-	if (!c->prefixed)
+void console_flush(struct console *c) {
+	if (!c->prefixed && c->len > 0)
 		emit(c, false);
 }
 
-void console_close(struct console *c)
-{
+void console_close(struct console *c) {
 	if (c->len > 0)
 		emit(c, c->prefixed);
 }
 
-void input_init(struct input *in, int fd)
-{
-	in->fd = fd;
-	in->eof = false;
-	in->pos = in->len = 0;
+void input_init(struct input *in, int fd) {
+	*in = (struct input){ .fd = fd, .peeked = -1 };
 }
 
-/* Refill the empty buffer with one read(2): 1 data, 0 EOF, -1 error. */
-static int refill(struct input *in)
-{
-	ssize_t n = read(in->fd, in->buf, sizeof(in->buf));
+/* read(2), retried when a signal interrupts it, unless that was a stop. */
+static ssize_t read_input(struct input *in, void *dst, size_t len, const atomic_bool *stop) {
+	ssize_t n;
 
-	if (n < 0)
-		return -1;
-	in->pos = 0;
-	in->len = (size_t)n;
-	in->eof = n == 0;
-	return n > 0;
+	do
+		n = read(in->fd, dst, len);
+	while (n < 0 && errno == EINTR && !(stop && atomic_load(stop)));
+	return n;
 }
 
-int input_getc(struct input *in)
-{
+int input_getc(struct input *in, const atomic_bool *stop) {
+	uint8_t byte;
+	ssize_t n;
+
+	if (in && in->peeked >= 0) {
+		byte = (uint8_t)in->peeked;
+		in->peeked = -1;
+		return byte;
+	}
 	if (!in || in->eof)
 		return INPUT_EOF;
-	if (in->pos == in->len) {
-		int r = refill(in);
-
-		if (r < 0)
-			return errno == EINTR ? INPUT_INTR : INPUT_EOF;
-		if (r == 0)
-			return INPUT_EOF;
-	}
-	return in->buf[in->pos++];
+	n = read_input(in, &byte, 1, stop);
+	in->eof = n == 0;
+	return n == 1 ? byte : INPUT_EOF;	/* the end, an error, or a stop */
 }
 
-ssize_t input_read(struct input *in, void *dst, size_t len)
-{
-	size_t n;
+ssize_t input_read(struct input *in, void *dst, size_t len, const atomic_bool *stop) {
+	ssize_t n;
 
-	if (!in || in->eof || len == 0)
+	if (in && len > 0 && in->peeked >= 0) {	/* the read-ahead byte first */
+		*(uint8_t *)dst = (uint8_t)input_getc(in, stop);
+		return 1;
+	}
+	if (!in || len == 0 || in->eof)
 		return 0;
-	if (in->pos == in->len) {
-		int r = refill(in);
-
-		if (r <= 0)
-			return r;
-	}
-	n = in->len - in->pos < len ? in->len - in->pos : len;
-	memcpy(dst, in->buf + in->pos, n);
-	in->pos += n;
-	return (ssize_t)n;
+	n = read_input(in, dst, len, stop);
+	in->eof = n == 0;
+	return n;
 }
 
-bool input_ready(struct input *in)
-{
-	struct pollfd p;
+bool input_ready(struct input *in) {
+	struct pollfd p = { .fd = in ? in->fd : -1, .events = POLLIN };
+	uint8_t byte;
 
-	if (!in || in->eof)
-		return false;
-	if (in->pos < in->len)
-		return true;
-	p = (struct pollfd){ .fd = in->fd, .events = POLLIN };
-	return poll(&p, 1, 0) == 1 && refill(in) == 1;
+	if (in && in->peeked < 0 && !in->eof && poll(&p, 1, 0) == 1) {
+		in->eof = read_input(in, &byte, 1, NULL) != 1;	/* ready, or at the end */
+		in->peeked = in->eof ? -1 : byte;
+	}
+	return in && in->peeked >= 0;
 }

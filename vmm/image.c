@@ -1,23 +1,19 @@
 /*
- * image: guest images. A flat binary is the original Mini-KVM's format: the
- * file's bytes at guest-physical 0, entered in real mode. ELF files are
- * recognised by their magic (ELF spec, "e_ident") so that they are refused
- * by name rather than run as garbage real-mode code.
+ * image: guest image files. A flat binary is the original Mini-KVM's format:
+ * the file's bytes at guest-physical 0, entered in real mode. ELF files are
+ * recognised by their e_ident magic and class (System V ABI, "ELF Header"),
+ * so that this build refuses them by name instead of running garbage.
  */
-#include "image.h"
-
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sysexits.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "vmm.h"
 
-enum image_format image_detect(const uint8_t *head, size_t len)
-{
+enum image_format image_detect(const uint8_t *head, size_t len) {
 	if (len < SELFMAG || memcmp(head, ELFMAG, SELFMAG) != 0)
 		return IMAGE_FLAT;
 	if (len > EI_CLASS && head[EI_CLASS] == ELFCLASS32)
@@ -27,22 +23,12 @@ enum image_format image_detect(const uint8_t *head, size_t len)
 	return IMAGE_ELF_INVALID;
 }
 
-const char *image_format_name(enum image_format format)
-{
-	static const char *const names[] = {
-		[IMAGE_FLAT] = "flat binary",
-		[IMAGE_ELF32] = "ELF32",
-		[IMAGE_ELF64] = "ELF64",
-		[IMAGE_ELF_INVALID] = "ELF file with an invalid class",
-	};
-	return names[format];
-}
-
-int image_open(struct image *img, const char *path, const char *who)
-{
+/* Refuse what is not a non-empty regular file; read the format from its head. */
+int image_open(struct image *img, const char *path, const char *who) {
 	uint8_t head[EI_NIDENT];
 	struct stat st;
 	ssize_t n;
+	int rc = EX_NOINPUT;
 
 	img->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (img->fd < 0) {
@@ -51,54 +37,41 @@ int image_open(struct image *img, const char *path, const char *who)
 	}
 	if (fstat(img->fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		log_error(who, "image '%s' is not a regular file", path);
-		goto fail_noinput;
-	}
-	if (st.st_size == 0) {
+	} else if (st.st_size == 0) {
 		log_error(who, "image '%s' is empty", path);
-		image_close(img);
-		return EX_DATAERR;
-	}
-	n = pread(img->fd, head, sizeof(head), 0);
-	if (n < 0) {
+		rc = EX_DATAERR;
+	} else if ((n = pread(img->fd, head, sizeof(head), 0)) < 0) {
 		log_error(who, "cannot read image '%s': %s", path, strerror(errno));
-		goto fail_noinput;
+	} else {
+		img->size = (uint64_t)st.st_size;
+		img->format = image_detect(head, (size_t)n);
+		return 0;
 	}
-	img->size = (uint64_t)st.st_size;
-	img->format = image_detect(head, (size_t)n);
-	return 0;
-fail_noinput:
 	image_close(img);
-	return EX_NOINPUT;
+	return rc;
 }
 
-void image_close(struct image *img)
-{
+void image_close(struct image *img) {
 	if (img->fd >= 0)
 		close(img->fd);
 	img->fd = -1;
 }
 
-int image_load_flat(const struct image *img, struct guest_memory *mem,
-		    const char *who)
-{
+int image_load_flat(const struct image *img, struct guest_memory *mem, const char *who) {
 	uint8_t *dst = guest_ptr(mem, 0, img->size);
-	uint64_t done = 0;
+	ssize_t n = 0;
 
 	if (!dst) {
-		log_error(who, "image is %llu bytes, larger than the %llu bytes of "
-			  "guest memory (see -m)", (unsigned long long)img->size,
-			  (unsigned long long)mem->size);
+		log_error(who, "image is %llu bytes, larger than the %llu bytes of guest memory "
+			  "(see -m)", (unsigned long long)img->size, (unsigned long long)mem->size);
 		return EX_DATAERR;
 	}
-	while (done < img->size) {
-		ssize_t n = pread(img->fd, dst + done, img->size - done, (off_t)done);
-
+	for (uint64_t done = 0; done < img->size; done += (uint64_t)n) {
+		n = pread(img->fd, dst + done, img->size - done, (off_t)done);
 		if (n <= 0) {
-			log_error(who, "cannot read image: %s",
-				  n < 0 ? strerror(errno) : "file shrank");
+			log_error(who, "cannot read image: %s", n < 0 ? strerror(errno) : "file shrank");
 			return EX_NOINPUT;
 		}
-		done += (uint64_t)n;
 	}
 	return 0;
 }

@@ -1,26 +1,19 @@
 /*
- * kvm: /dev/kvm, VM and vCPU creation. Capabilities are checked once, here,
- * so the rest of the code can use them without asking again.
- * Reference: the Linux KVM API document, Documentation/virt/kvm/api.rst.
+ * kvm: the only code that talks to /dev/kvm. Capabilities are checked once,
+ * at open, so the rest of the VMM can rely on them. Reference: the Linux
+ * KVM API document, Documentation/virt/kvm/api.rst ("KVM API" below).
  */
-#include "kvm.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sysexits.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "vmm.h"
 
-#define KVM_DEVICE "/dev/kvm"
-
-int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name,
-	      const char *who)
-{
+int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const char *who) {
 	int r = ioctl(fd, request, arg);
 
 	if (r < 0)
@@ -28,31 +21,29 @@ int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name,
 	return r;
 }
 
-/* What we need beyond the stable API, and why. KVM_CHECK_EXTENSION must
+/* What we need beyond the stable API, and what for. KVM_CHECK_EXTENSION must
  * answer with every bit of MASK set. */
 static const struct { int cap, mask; const char *name, *use; } required[] = {
-	{ KVM_CAP_USER_MEMORY, 1, "KVM_CAP_USER_MEMORY", "guest RAM from our mmap" },
-	{ KVM_CAP_IMMEDIATE_EXIT, 1, "KVM_CAP_IMMEDIATE_EXIT", "stopping a vCPU on --timeout" },
+	{ KVM_CAP_USER_MEMORY, 1, "KVM_CAP_USER_MEMORY", "guest RAM in our memory" },
+	{ KVM_CAP_IMMEDIATE_EXIT, 1, "KVM_CAP_IMMEDIATE_EXIT", "--timeout" },
 	/* Registers in kvm_run: a hypercall costs no GET/SET_REGS ioctls. */
-	{ KVM_CAP_SYNC_REGS, KVM_SYNC_X86_REGS, "KVM_CAP_SYNC_REGS", "hypercall registers" },
+	{ KVM_CAP_SYNC_REGS, KVM_SYNC_X86_REGS, "KVM_CAP_SYNC_REGS", "hypercalls" },
 };
 
-int kvm_open(struct kvm *kvm, char *why, size_t why_size)
-{
-	int version, mmap_size;
+int kvm_open(struct kvm *kvm, char *why, size_t why_size) {
+	int version, size;
 
-	kvm->fd = open(KVM_DEVICE, O_RDWR | O_CLOEXEC);
+	kvm->fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm->fd < 0) {
-		snprintf(why, why_size, "cannot open %s: %s%s", KVM_DEVICE,
-			 strerror(errno), errno == EACCES
-			 ? " (run as root or join the 'kvm' group)"
+		snprintf(why, why_size, "cannot open /dev/kvm: %s%s", strerror(errno),
+			 errno == EACCES ? " (run as root or join the 'kvm' group)"
 			 : errno == ENOENT ? " (is KVM enabled on this host?)" : "");
 		return EX_UNAVAILABLE;
 	}
 	version = ioctl(kvm->fd, KVM_GET_API_VERSION, 0);
 	if (version != KVM_API_VERSION) {
-		snprintf(why, why_size, "%s speaks KVM API %d, mini-kvm needs %d",
-			 KVM_DEVICE, version, KVM_API_VERSION);
+		snprintf(why, why_size, "/dev/kvm speaks KVM API %d, mini-kvm needs %d",
+			 version, KVM_API_VERSION);
 		goto fail;
 	}
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
@@ -64,70 +55,48 @@ int kvm_open(struct kvm *kvm, char *why, size_t why_size)
 			goto fail;
 		}
 	}
-	mmap_size = ioctl(kvm->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-	if (mmap_size < (int)sizeof(struct kvm_run)) {
-		snprintf(why, why_size, "KVM_GET_VCPU_MMAP_SIZE failed: %s",
-			 strerror(errno));
+	size = ioctl(kvm->fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (size < (int)sizeof(struct kvm_run)) {
+		snprintf(why, why_size, "KVM_GET_VCPU_MMAP_SIZE failed: %s", strerror(errno));
 		goto fail;
 	}
-	kvm->run_size = (size_t)mmap_size;
+	kvm->run_size = (size_t)size;
 	return 0;
 fail:
 	kvm_close(kvm);
 	return EX_UNAVAILABLE;
 }
 
-void kvm_close(struct kvm *kvm)
-{
+void kvm_close(struct kvm *kvm) {
 	if (kvm->fd >= 0)
 		close(kvm->fd);
 	kvm->fd = -1;
 }
 
-int vm_create(const struct kvm *kvm, struct vm *vm, const char *who)
-{
-	*vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = kvm->run_size };
-	vm->fd = KVM_IOCTL(kvm->fd, KVM_CREATE_VM, 0, who);
-	return vm->fd < 0 ? EX_UNAVAILABLE : 0;
-}
-
-int vm_add_memory(struct vm *vm, uint64_t gpa, void *host, uint64_t size,
-		  const char *who)
-{
-	struct kvm_userspace_memory_region region = {
-		.slot = 0,
-		.guest_phys_addr = gpa,
-		.memory_size = size,
-		.userspace_addr = (uint64_t)(uintptr_t)host,
+int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, const char *who) {
+	struct kvm_userspace_memory_region ram = {
+		.slot = 0, .guest_phys_addr = 0, .memory_size = mem->size,
+		.userspace_addr = (uint64_t)(uintptr_t)mem->host,
 	};
-
-	if (KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &region, who) < 0)
-		return EX_UNAVAILABLE;
-	return 0;
-}
-
-int vm_create_vcpu(struct vm *vm, const char *who)
-{
 	void *run;
 
-	vm->vcpu_fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, 0, who);
-	if (vm->vcpu_fd < 0)
+	*vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = kvm->run_size };
+	if ((vm->fd = KVM_IOCTL(kvm->fd, KVM_CREATE_VM, 0, who)) < 0 ||
+	    KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &ram, who) < 0 ||
+	    (vm->vcpu_fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, 0, who)) < 0)
 		return EX_UNAVAILABLE;
-	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   vm->vcpu_fd, 0);
+	/* kvm_run: the page(s) the vCPU shares with us (KVM API 5 "The kvm_run structure"). */
+	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
 	if (run == MAP_FAILED) {
-		log_error(who, "mmap of the vCPU's kvm_run failed: %s",
-			  strerror(errno));
+		log_error(who, "mmap of the vCPU's kvm_run failed: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	vm->run = run;
-	/* Ask KVM to copy the general registers into kvm_run on every exit. */
-	vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;	/* copy GPRs to kvm_run on each exit */
 	return 0;
 }
 
-void vm_destroy(struct vm *vm)
-{
+void vm_destroy(struct vm *vm) {
 	if (vm->run)
 		munmap(vm->run, vm->run_size);
 	if (vm->vcpu_fd >= 0)

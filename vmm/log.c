@@ -1,26 +1,25 @@
-/* log: the VMM's own messages (errors, --verbose) on stderr. */
-#include "log.h"
-
+/* log: the VMM's own messages (errors, --verbose, --stats) on stderr. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <unistd.h>
 
+#include "vmm.h"
+
 bool log_verbose_enabled;
 
-void log_error(const char *who, const char *fmt, ...)
-{
+/* "mini-kvm: WHO: message\n" in one write(2): lines of parallel guests
+ * never interleave. */
+void log_error(const char *who, const char *fmt, ...) {
 	char line[1024];
-	int len = who ? snprintf(line, sizeof(line), "mini-kvm: %s: ", who)
-		      : snprintf(line, sizeof(line), "mini-kvm: ");
+	int len = snprintf(line, sizeof(line), "mini-kvm: %s%s", who ? who : "", who ? ": " : "");
 	va_list ap;
 
 	va_start(ap, fmt);
 	len += vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
 	va_end(ap);
 	if (len > (int)sizeof(line) - 2)
-		len = (int)sizeof(line) - 2;	/* truncated: still end the line */
+		len = (int)sizeof(line) - 2;	/* truncated, but still a line */
 	line[len++] = '\n';
-	/* Best effort: if stderr is gone there is nobody left to tell. */
 	if (write(STDERR_FILENO, line, (size_t)len) < 0)
-		return;
+		return;		/* stderr is gone: nobody left to tell */
 }

@@ -1,110 +1,66 @@
 /*
- * uart: 16550 register model. Transmit is instant (LSR always says the
- * transmitter is empty); LSR.DR is set only while stdin has a byte waiting.
- * Interrupts are not raised (no irqchip in real mode): guests poll LSR.
- * Register map: National Semiconductor PC16550D data sheet, table II.
+ * uart: a 16550 serial port (register map: PC16550D data sheet, table II).
+ * Transmit is instant, so LSR always reports the transmitter empty; LSR.DR
+ * is set only while stdin has a byte waiting. No interrupts: there is no
+ * irqchip in real mode, so guests poll LSR.
  */
-#include "uart.h"
+#include "vmm.h"
 
-#include "guest.h"
-#include "pio.h"
+enum { RBR_THR, IER, IIR_FCR, LCR, MCR, LSR, MSR, SCR };	/* port offsets */
 
-enum uart_register {		/* offsets from the base port */
-	UART_RBR_THR = 0,	/* receive buffer / transmit holding; DLL if DLAB */
-	UART_IER = 1,		/* interrupt enable; DLM if DLAB */
-	UART_IIR_FCR = 2,	/* interrupt identification (read) / FIFO control */
-	UART_LCR = 3,		/* line control */
-	UART_MCR = 4,		/* modem control */
-	UART_LSR = 5,		/* line status */
-	UART_MSR = 6,		/* modem status */
-	UART_SCR = 7,		/* scratch */
-};
+#define LCR_DLAB 0x80		/* divisor latch access: offsets 0-1 are DLL/DLM */
+#define LSR_DR 0x01		/* data ready */
+#define LSR_THRE_TEMT 0x60	/* transmit holding register and transmitter empty */
+#define IIR_NO_INTERRUPT 0x01
+#define IIR_FIFOS_ON 0xc0
+#define FCR_FIFO_ENABLE 0x01
+#define MSR_CTS_DSR_DCD 0xb0	/* a modem that is always there */
 
-#define UART_LCR_DLAB      0x80	/* divisor latch access */
-#define UART_LSR_DR        0x01	/* data ready */
-#define UART_LSR_THRE      0x20	/* transmit holding register empty */
-#define UART_LSR_TEMT      0x40	/* transmitter empty */
-#define UART_IIR_NO_INT    0x01
-#define UART_IIR_FIFO_ON   0xc0
-#define UART_FCR_ENABLE    0x01
-#define UART_MSR_CTS_DSR_DCD 0xb0	/* a modem that is always there */
-
-void uart_init(struct uart *u, struct console *out, struct input *in)
-{
+void uart_init(struct uart *u, struct console *out, struct input *in) {
 	*u = (struct uart){ .out = out, .in = in };
 }
 
-static uint8_t uart_read(struct uart *u, uint16_t reg)
-{
-	bool dlab = u->lcr & UART_LCR_DLAB;
+static uint8_t uart_read(struct uart *u, uint16_t reg) {
+	bool dlab = u->regs[LCR] & LCR_DLAB;
 	int byte;
 
 	switch (reg) {
-	case UART_RBR_THR:
+	case RBR_THR:
 		if (dlab)
 			return u->dll;
-		if (!input_ready(u->in))
-			return 0;
-		byte = input_getc(u->in);
-		return byte < 0 ? 0 : (uint8_t)byte;
-	case UART_IER:
-		return dlab ? u->dlm : u->ier;
-	case UART_IIR_FCR:
-		return UART_IIR_NO_INT |
-		       (u->fcr & UART_FCR_ENABLE ? UART_IIR_FIFO_ON : 0);
-	case UART_LCR:
-		return u->lcr;
-	case UART_MCR:
-		return u->mcr;
-	case UART_LSR:
-		/* A guest polling for input must see its prompt first. */
-		console_flush(u->out);
-		return UART_LSR_THRE | UART_LSR_TEMT |
-		       (input_ready(u->in) ? UART_LSR_DR : 0);
-	case UART_MSR:
-		return UART_MSR_CTS_DSR_DCD;
+		byte = input_ready(u->in) ? input_getc(u->in, NULL) : 0;
+		return byte < 0 ? 0 : (uint8_t)byte;	/* RBR holds 0 when empty */
+	case IER:
+		return dlab ? u->dlm : u->regs[IER];
+	case IIR_FCR:
+		return IIR_NO_INTERRUPT | (u->regs[IIR_FCR] & FCR_FIFO_ENABLE ? IIR_FIFOS_ON : 0);
+	case LSR:
+		console_flush(u->out);	/* a guest polling for input must see its prompt */
+		return LSR_THRE_TEMT | (input_ready(u->in) ? LSR_DR : 0);
+	case MSR:
+		return MSR_CTS_DSR_DCD;
 	default:
-		return u->scr;
+		return u->regs[reg];	/* LCR, MCR, SCR read back what was written */
 	}
 }
 
-static void uart_write(struct uart *u, uint16_t reg, uint8_t value)
-{
-	bool dlab = u->lcr & UART_LCR_DLAB;
+static void uart_write(struct uart *u, uint16_t reg, uint8_t value) {
+	bool dlab = u->regs[LCR] & LCR_DLAB;
 
-	switch (reg) {
-	case UART_RBR_THR:
-		if (dlab)
-			u->dll = value;
-		else
-			console_putc(u->out, value);
-		break;
-	case UART_IER:
-		if (dlab)
-			u->dlm = value;
-		else
-			u->ier = value & 0x0f;	/* the upper four bits are 0 */
-		break;
-	case UART_IIR_FCR:
-		u->fcr = value;
-		break;
-	case UART_LCR:
-		u->lcr = value;
-		break;
-	case UART_MCR:
-		u->mcr = value & 0x1f;
-		break;
-	case UART_SCR:
-		u->scr = value;
-		break;
-	default:
-		break;	/* LSR and MSR are read-only */
-	}
+	if (reg == RBR_THR && dlab)
+		u->dll = value;
+	else if (reg == RBR_THR)
+		console_putc(u->out, value);
+	else if (reg == IER && dlab)
+		u->dlm = value;
+	else if (reg == IER)
+		u->regs[IER] = value & 0x0f;	/* bits 4-7 are always 0 */
+	else if (reg != LSR && reg != MSR)	/* those two are read-only */
+		u->regs[reg] = value;		/* FCR (kept in IIR's slot), LCR, MCR, SCR */
 }
 
-/* Wider accesses act on the one register at OFFSET (the 16550 is 8-bit). */
-int uart_io(void *uart, uint16_t offset, struct pio_access *access)
-{
+/* The 16550 is an 8-bit device: a wider access acts on the register at OFFSET. */
+int uart_io(void *uart, uint16_t offset, struct pio_access *access) {
 	if (access->is_write)
 		uart_write(uart, offset, (uint8_t)access->value);
 	else

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "guest.h"
+#include "vmm.h"
 
 /* A guest whose console writes to a pipe and whose stdin is another pipe;
  * its kvm_run is plain memory, so exits can be faked by filling it in. */

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hypercall.h"
 
 static int call(struct fake_guest *f, uint32_t nr, uint64_t rbx, uint64_t rcx)
 {

@@ -8,7 +8,6 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "image.h"
 
 static void detects_formats(void **state)
 {

@@ -1,7 +1,6 @@
 /* memory: guest_ptr at every edge, including 2^32 and 2^64 wrap-arounds. */
 #include "helpers.h"
 
-#include "memory.h"
 
 static void in_range(void **state)
 {

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cpu_mode.h"
-#include "options.h"
 
 static void size_accepts_suffixes(void **state)
 {

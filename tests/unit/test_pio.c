@@ -1,7 +1,6 @@
 /* pio: claims, overlaps, routing and the unclaimed-port policy. */
 #include "helpers.h"
 
-#include "pio.h"
 
 static int seen_offset;
 

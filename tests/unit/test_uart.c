@@ -1,7 +1,6 @@
 /* uart: the 16550 register model seen from a guest's port accesses. */
 #include "helpers.h"
 
-#include "uart.h"
 
 static uint8_t in8(struct uart *u, uint16_t offset)
 {

@@ -5,8 +5,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hypercall.h"
-#include "vcpu.h"
 
 /* Fake an exit of REASON; return the status and the stderr text in ERR. */
 static int fake_exit(struct fake_guest *f, uint32_t reason, const char **err)

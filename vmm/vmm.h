@@ -1,0 +1,192 @@
+/*
+ * vmm.h: the interfaces between mini-kvm's modules, one section per .c file.
+ * Read top to bottom, it is the map of the VMM (see docs/architecture.md).
+ */
+#ifndef VMM_H
+#define VMM_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include <mini-kvm/hypercall.h>
+
+/* Exit statuses (DESIGN.md section 3) beyond those of <sysexits.h>. */
+#define EXIT_GUEST_CRASHED EX_SOFTWARE	/* 70 */
+#define EXIT_TIMEOUT 124
+#define GUEST_RUNNING (-1)	/* what a handler returns to let the guest go on */
+
+/* log.c: the VMM's own messages on stderr, "mini-kvm: WHO: ...", a line per write */
+extern bool log_verbose_enabled;
+void log_error(const char *who, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#define log_verbose(...) do { if (log_verbose_enabled) log_error(__VA_ARGS__); } while (0)
+
+/* memory.c: guest RAM, and guest_ptr(), the one checked way into it */
+struct guest_memory {
+	uint8_t *host;		/* where guest-physical address 0 is, in our memory */
+	uint64_t size;
+};
+int guest_memory_map(struct guest_memory *mem, uint64_t size);
+void guest_memory_unmap(struct guest_memory *mem);
+void *guest_ptr(const struct guest_memory *mem, uint64_t gpa, uint64_t len);
+
+/* kvm.c: /dev/kvm, a VM and its vCPU; every ioctl checked and named */
+struct kvm {
+	int fd;
+	size_t run_size;	/* size of a vCPU's kvm_run mapping */
+};
+struct vm {
+	int fd, vcpu_fd;
+	struct kvm_run *run;	/* shared with KVM: exit data, synced registers */
+	size_t run_size;
+};
+int kvm_open(struct kvm *kvm, char *why, size_t why_size);
+void kvm_close(struct kvm *kvm);
+int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const char *who);
+#define KVM_IOCTL(fd, request, arg, who) kvm_ioctl(fd, request, arg, #request, who)
+int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, const char *who);
+void vm_destroy(struct vm *vm);
+
+/* cpu_mode.c: the registers a guest starts with */
+#define REAL_MODE_MEMORY_DEFAULT (256u << 10)
+#define REAL_MODE_MEMORY_MAX (1u << 20)	/* all that segment:offset can reach */
+int cpu_mode_setup_real(struct vm *vm, uint64_t memory_size, const char *who);
+
+/* image.c: guest image files */
+enum image_format { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64, IMAGE_ELF_INVALID };
+struct image {
+	int fd;
+	uint64_t size;
+	enum image_format format;
+};
+enum image_format image_detect(const uint8_t *head, size_t len);
+int image_open(struct image *img, const char *path, const char *who);
+void image_close(struct image *img);
+int image_load_flat(const struct image *img, struct guest_memory *mem, const char *who);
+
+/* console.c: guest output, whole lines at a time; guest input from stdin */
+#define CONSOLE_LINE_MAX 4096	/* a longer prefixed line is wrapped */
+struct console {
+	int fd;
+	bool prefixed;		/* several guests: "[name] " and whole lines only */
+	char prefix[96], line[CONSOLE_LINE_MAX];
+	size_t prefix_len, len;
+};
+void console_init(struct console *c, int fd, const char *name, bool prefixed, int color);
+void console_putc(struct console *c, uint8_t byte);
+void console_write(struct console *c, const void *buf, size_t len);
+void console_flush(struct console *c);	/* before waiting for input */
+void console_close(struct console *c);
+
+#define INPUT_EOF (-1)
+struct input {
+	int fd;
+	bool eof;		/* sticky: once at the end, always at the end */
+	int peeked;		/* a byte read ahead by input_ready(), or -1 */
+};
+/* IN may be NULL (a guest without stdin); STOP ends a wait (--timeout). */
+void input_init(struct input *in, int fd);
+int input_getc(struct input *in, const atomic_bool *stop);	/* byte or INPUT_EOF */
+ssize_t input_read(struct input *in, void *dst, size_t len, const atomic_bool *stop);
+bool input_ready(struct input *in);	/* never blocks */
+
+/* pio.c: the port-I/O registry */
+struct pio_access {
+	uint16_t port;
+	uint8_t size;		/* 1, 2 or 4 bytes */
+	bool is_write;
+	uint32_t value;		/* a read's device fills it in */
+};
+typedef int pio_handler(void *device, uint16_t offset, struct pio_access *access);
+#define PIO_MAX_DEVICES 8
+struct pio_bus {
+	struct pio_device {
+		const char *name;
+		uint16_t base, count;
+		pio_handler *handle;
+		void *device;
+	} devices[PIO_MAX_DEVICES];
+	int device_count;
+	uint64_t unclaimed;	/* accesses that no device claimed */
+};
+int pio_register(struct pio_bus *bus, const char *name, uint16_t base, uint16_t count,
+		 pio_handler *handle, void *device);
+const struct pio_device *pio_find(const struct pio_bus *bus, uint16_t port);
+int pio_dispatch(struct pio_bus *bus, struct pio_access *access);
+
+/* uart.c: a 16550 serial port */
+#define UART_COM1_BASE 0x3f8
+#define UART_PORT_COUNT 8
+struct uart {
+	struct console *out;
+	struct input *in;
+	uint8_t regs[UART_PORT_COUNT], dll, dlm;
+};
+void uart_init(struct uart *u, struct console *out, struct input *in);
+int uart_io(void *uart, uint16_t offset, struct pio_access *access);
+
+/* guest.c: one guest = one KVM VM + one vCPU thread, and its supervisor */
+#define STATS_EXIT_REASONS 64
+struct guest_config {
+	uint64_t memory;	/* bytes; 0: the mode's default */
+	double timeout;		/* seconds; 0: none */
+};
+struct guest {
+	const char *image_path;
+	char name[48];
+	const struct guest_config *config;
+	const struct kvm *kvm;
+	struct vm vm;
+	struct guest_memory mem;
+	struct pio_bus pio;
+	struct uart uart;
+	struct console console;
+	struct input *input;		/* NULL: no stdin for this guest */
+	struct guest_stats {
+		uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number */
+		uint64_t hypercalls[HC_COUNT], unknown_hypercalls, unclaimed_memory;
+		struct timespec start, end;		/* VM creation, guest end */
+	} stats;
+	pthread_t thread;
+	bool started;
+	atomic_bool stop_requested;	/* set by the supervisor on --timeout */
+	int status;			/* the exit status, once joined */
+};
+void guest_name_from_path(char *name, size_t size, const char *path);
+void guest_start(struct guest *g);
+void guests_wait(struct guest *guests, int count, double timeout);
+int guest_crashed(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* vcpu.c: the KVM_RUN loop and the exit switch */
+int vcpu_run(struct guest *g);
+int vcpu_handle_exit(struct guest *g);
+const char *exit_reason_name(uint32_t reason);
+void vcpu_kick_setup(void);
+void vcpu_kick(pthread_t thread);
+
+/* hypercall.c: the table behind port HC_PORT */
+int hypercall_dispatch(struct guest *g, uint32_t nr, struct kvm_regs *regs);
+const char *hypercall_name(uint32_t nr);
+int hypercall_io(void *guest, uint16_t offset, struct pio_access *access);
+
+/* stats.c: --stats */
+void stats_print(const struct guest *g);
+
+/* options.c: the command line */
+#define MINI_KVM_VERSION "0.1.0"
+struct options {
+	struct guest_config guest;
+	bool verbose, stats, no_color;
+	int image_count;
+	char **images;
+};
+enum options_result { OPTIONS_RUN, OPTIONS_DONE, OPTIONS_BAD };
+enum options_result options_parse(int argc, char **argv, struct options *opts);
+int parse_size(const char *text, uint64_t *bytes);
+
+#endif
