@@ -21,12 +21,9 @@ static const char *const exit_names[] = {
 };
 
 const char *exit_reason_name(uint32_t reason) {
-	static _Thread_local char unknown[24];
-
 	if (reason < sizeof(exit_names) / sizeof(exit_names[0]) && exit_names[reason])
 		return exit_names[reason];
-	snprintf(unknown, sizeof(unknown), "exit %u", reason);
-	return unknown;
+	return "unknown";
 }
 
 /* --verbose: one line per exit, in plain words. */
@@ -106,8 +103,8 @@ int vcpu_handle_exit(struct guest *g) {
 				     "emulation failure: KVM could not emulate an instruction" :
 				     "KVM internal error", run->internal.suberror);
 	default:
-		return guest_crashed(g, "unhandled exit KVM_EXIT_%s",
-				     exit_reason_name(run->exit_reason));
+		return guest_crashed(g, "unhandled exit %s (KVM_EXIT number %u)",
+				     exit_reason_name(run->exit_reason), run->exit_reason);
 	}
 }
 
