@@ -20,14 +20,17 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/asan/%.o) $(filter-out %/main.o,$(ASAN_OBJS))
 GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart
 GUEST_BINS  := $(GUESTS:%=$(B)/guests/real/%.bin)
 TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S))
+PM_GUESTS      := hello uart
+PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
+PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c))
 
 .PHONY: all run check clean
-all: $(B)/mini-kvm $(GUEST_BINS)
+all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS)
 
 run: all
 	$(B)/mini-kvm $(B)/guests/real/hello.bin
 
-check: all $(B)/asan/mini-kvm $(B)/tests/unit-tests $(TEST_GUESTS)
+check: all $(B)/asan/mini-kvm $(B)/tests/unit-tests $(TEST_GUESTS) $(PM_TEST_GUESTS)
 	tests/run
 
 # --- the VMM ---------------------------------------------------------------
@@ -61,6 +64,23 @@ $(B)/%.bin: %.S $(GUEST_DEPS)
 	$(CC) -m32 -c -Iinclude -Iguests/real -o $(B)/$*.o $<
 	ld -m elf_i386 --no-warn-rwx-segments -T guests/real/real.ld -o $(B)/$*.elf $(B)/$*.o
 	objcopy -O binary $(B)/$*.elf $@
+
+# --- protected-mode guests: freestanding 32-bit C, linked at 1 MB ----------
+GUEST_CFLAGS := -m32 -std=gnu11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-pic \
+                -fno-stack-protector -fno-asynchronous-unwind-tables -Iinclude \
+                -Iguests/protected
+PM_DEPS := guests/protected/protected.ld guests/protected/guest.h \
+           include/mini-kvm/hypercall.h include/mini-kvm/boot.h
+
+$(B)/guests/protected/start.o: guests/protected/start.S $(PM_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(B)/%.elf: %.c $(B)/guests/protected/start.o $(PM_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(GUEST_CFLAGS) -c -o $(B)/$*.o $<
+	ld -m elf_i386 --no-warn-rwx-segments -z noexecstack -T guests/protected/protected.ld -o $@ \
+	   $(B)/guests/protected/start.o $(B)/$*.o
 
 clean:
 	rm -rf $(B)

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include <mini-kvm/boot.h>
+
 #include "vmm.h"
 
 /* "guests/real/hello.bin" -> "hello" */
@@ -43,28 +45,85 @@ int guest_crashed(struct guest *g, const char *fmt, ...) {
 	return EXIT_GUEST_CRASHED;
 }
 
+static int map_memory(struct guest *g, uint64_t default_size, uint64_t max_size) {
+	uint64_t size = g->config->memory ? g->config->memory : default_size;
+
+	if (size > max_size) {
+		log_error(g->name, "--memory: %lluK is more than the %lluK a %s guest can address",
+			  (unsigned long long)size >> 10, (unsigned long long)max_size >> 10,
+			  g->mode == MODE_REAL ? "real-mode" : "protected-mode");
+		return EX_USAGE;
+	}
+	if (guest_memory_map(&g->mem, size) < 0) {
+		log_error(g->name, "cannot allocate %llu bytes of guest memory: %s",
+			  (unsigned long long)size, strerror(errno));
+		return EX_OSERR;
+	}
+	return 0;
+}
+
+/* A flat binary at 0, in real mode; never an irqchip. */
+static int boot_real(struct guest *g, const struct image *img) {
+	int rc;
+
+	g->mode = MODE_REAL;
+	if ((rc = map_memory(g, REAL_MODE_MEMORY_DEFAULT, REAL_MODE_MEMORY_MAX)) ||
+	    (rc = image_load_flat(img, &g->mem, g->name)) ||
+	    (rc = vm_create(g->kvm, &g->vm, &g->mem, false, g->name)))
+		return rc;
+	return cpu_mode_setup_real(&g->vm, g->mem.size, g->name);
+}
+
+/* An ELF32 file at its physical addresses, in protected mode, with an
+ * irqchip if its note asks for one (or --irqchip says so). */
+static int boot_protected(struct guest *g, const struct image *img) {
+	struct elf_info elf;
+	bool irqchip;
+	int rc;
+
+	g->mode = MODE_PROTECTED;
+	if ((rc = map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX)) ||
+	    (rc = image_load_elf32(img, &g->mem, &elf, g->name)))
+		return rc;
+	irqchip = g->config->irqchip == IRQCHIP_ON || (g->config->irqchip == IRQCHIP_AUTO &&
+						      elf.features & MINI_KVM_FEATURE_IRQCHIP);
+	if ((rc = vm_create(g->kvm, &g->vm, &g->mem, irqchip, g->name)) ||
+	    (rc = vm_set_cpuid(g->kvm, &g->vm, g->name)) ||
+	    (rc = cpu_mode_setup_protected(&g->vm, &g->mem, elf.entry, g->name)))
+		return rc;
+	g->stats.irqchip_ns = g->vm.irqchip_ns;
+	g->stats.pit_ns = g->vm.pit_ns;
+	kbd_init(&g->kbd, g->input, &g->vm, g->name);
+	pio_register(&g->pio, "keyboard data", KBD_DATA_PORT, 1, kbd_io, &g->kbd);
+	pio_register(&g->pio, "keyboard status", KBD_STATUS_PORT, 1, kbd_io, &g->kbd);
+	if (kbd_start(&g->kbd) < 0) {
+		log_error(g->name, "cannot start the keyboard thread");
+		return EX_OSERR;
+	}
+	return 0;
+}
+
 /* Everything between "here is an image" and the first KVM_RUN. */
 static int guest_boot(struct guest *g) {
-	uint64_t size = g->config->memory ? g->config->memory : REAL_MODE_MEMORY_DEFAULT;
 	struct image img;
 	int rc = image_open(&img, g->image_path, g->name);
 
 	if (rc)
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.start);
-	if (img.format != IMAGE_FLAT) {
-		log_error(g->name, "image '%s' is an ELF file; this build runs only flat "
-			  "real-mode binaries", g->image_path);
+	if (img.format == IMAGE_FLAT)
+		rc = boot_real(g, &img);
+	else if (img.format == IMAGE_ELF32)
+		rc = boot_protected(g, &img);
+	else {
+		log_error(g->name, "image '%s' is %s", g->image_path, img.format == IMAGE_ELF64 ?
+			  "a 64-bit ELF file; this build runs flat (real-mode) and ELF32 "
+			  "(protected-mode) images" : "an ELF file of unknown class");
 		rc = EX_DATAERR;
-	} else if (guest_memory_map(&g->mem, size) < 0) {
-		log_error(g->name, "cannot allocate %llu bytes of guest memory: %s",
-			  (unsigned long long)size, strerror(errno));
-		rc = EX_OSERR;
-	} else if (!(rc = image_load_flat(&img, &g->mem, g->name)) &&
-		   !(rc = vm_create(g->kvm, &g->vm, &g->mem, g->name)) &&
-		   !(rc = cpu_mode_setup_real(&g->vm, g->mem.size, g->name))) {
+	}
+	if (rc == 0) {
 		uart_init(&g->uart, &g->console, g->input);
-		/* Two fixed, distinct ranges: these claims cannot fail. */
+		/* Fixed, distinct ranges: these claims cannot fail. */
 		pio_register(&g->pio, "hypercall", HC_PORT, 1, hypercall_io, g);
 		pio_register(&g->pio, "uart", UART_COM1_BASE, UART_PORT_COUNT, uart_io, &g->uart);
 	}
@@ -79,6 +138,7 @@ static void *guest_thread(void *arg) {
 	if (g->status == 0)
 		g->status = vcpu_run(g);
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.end);
+	kbd_stop(&g->kbd);
 	console_close(&g->console);
 	vm_destroy(&g->vm);
 	guest_memory_unmap(&g->mem);

@@ -11,6 +11,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <mini-kvm/boot.h>
+
 #include "vmm.h"
 
 int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const char *who) {
@@ -73,7 +75,35 @@ void kvm_close(struct kvm *kvm) {
 	kvm->fd = -1;
 }
 
-int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, const char *who) {
+static uint64_t elapsed_ns(const struct timespec *since) {
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (uint64_t)((now.tv_sec - since->tv_sec) * 1000000000LL + now.tv_nsec -
+			  since->tv_nsec);
+}
+
+/* The in-kernel 8259 PICs + I/O APIC + local APIC, then the 8254 PIT on
+ * IRQ0. Both must exist before the vCPU (KVM API 4.24 KVM_CREATE_IRQCHIP).
+ * They cost milliseconds: each one is timed for --stats. */
+static int create_irqchip(struct vm *vm, const char *who) {
+	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (KVM_IOCTL(vm->fd, KVM_CREATE_IRQCHIP, 0, who) < 0)
+		return EX_UNAVAILABLE;
+	vm->irqchip_ns = elapsed_ns(&t);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (KVM_IOCTL(vm->fd, KVM_CREATE_PIT2, &pit, who) < 0)
+		return EX_UNAVAILABLE;
+	vm->pit_ns = elapsed_ns(&t);
+	vm->irqchip = true;
+	return 0;
+}
+
+int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bool irqchip,
+	      const char *who) {
 	struct kvm_userspace_memory_region ram = {
 		.slot = 0, .guest_phys_addr = 0, .memory_size = mem->size,
 		.userspace_addr = (uint64_t)(uintptr_t)mem->host,
@@ -82,6 +112,7 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, co
 
 	*vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = kvm->run_size };
 	if ((vm->fd = KVM_IOCTL(kvm->fd, KVM_CREATE_VM, 0, who)) < 0 ||
+	    (irqchip && create_irqchip(vm, who)) ||
 	    KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &ram, who) < 0 ||
 	    (vm->vcpu_fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, 0, who)) < 0)
 		return EX_UNAVAILABLE;
@@ -94,6 +125,42 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, co
 	vm->run = run;
 	vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;	/* copy GPRs to kvm_run on each exit */
 	return 0;
+}
+
+/* The CPUID leaves KVM can give, plus ours: CPUID.1:ECX bit 31 says a
+ * hypervisor is present, leaf 0x40000000 says which (boot.h; KVM API 4.46
+ * KVM_GET_SUPPORTED_CPUID, 4.73 KVM_SET_CPUID2). */
+int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who) {
+	struct {
+		struct kvm_cpuid2 header;
+		struct kvm_cpuid_entry2 entries[VM_CPUID_MAX];
+	} cpuid = { .header.nent = VM_CPUID_MAX - 1 };		/* one slot kept for ours */
+	struct kvm_cpuid_entry2 *leaf = NULL, *e = cpuid.entries;
+
+	if (KVM_IOCTL(kvm->fd, KVM_GET_SUPPORTED_CPUID, &cpuid, who) < 0)
+		return EX_UNAVAILABLE;
+	for (uint32_t i = 0; i < cpuid.header.nent; i++) {
+		if (e[i].function == 1)
+			e[i].ecx |= 1u << 31;
+		if (e[i].function == MINI_KVM_CPUID_LEAF)
+			leaf = &e[i];
+	}
+	if (!leaf)
+		leaf = &e[cpuid.header.nent++];
+	*leaf = (struct kvm_cpuid_entry2){ .function = MINI_KVM_CPUID_LEAF,
+		.eax = MINI_KVM_CPUID_LEAF, .ebx = MINI_KVM_CPUID_EBX,
+		.ecx = MINI_KVM_CPUID_ECX, .edx = MINI_KVM_CPUID_EDX };
+	return KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
+}
+
+/* Raise and lower LINE of the in-kernel PIC: one edge (KVM API 4.25 KVM_IRQ_LINE). */
+int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who) {
+	struct kvm_irq_level level = { .irq = line, .level = 1 };
+
+	if (KVM_IOCTL(vm->fd, KVM_IRQ_LINE, &level, who) < 0)
+		return -1;
+	level.level = 0;
+	return KVM_IOCTL(vm->fd, KVM_IRQ_LINE, &level, who);
 }
 
 void vm_destroy(struct vm *vm) {

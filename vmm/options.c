@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "vmm.h"
 
@@ -13,8 +14,13 @@
 static const char usage[] =
 	"Usage: mini-kvm [OPTIONS] IMAGE...\n"
 	"Run each IMAGE as a guest in its own KVM virtual machine, all in parallel.\n"
-	"A flat binary is a 16-bit real-mode program, loaded and started at 0.\n\n"
-	"  -m, --memory SIZE   guest memory, a multiple of 4K up to 1M (default 256K)\n"
+	"A flat binary is a 16-bit real-mode program, loaded and started at 0; an\n"
+	"ELF32 file is a 32-bit protected-mode program (Multiboot state, ELF entry).\n\n"
+	"  -m, --memory SIZE   guest memory, a multiple of 4K: real mode up to 1M\n"
+	"                      (default 256K), protected mode up to 3G (default 4M)\n"
+	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
+	"                      KVM's interrupt controllers and timer; auto follows\n"
+	"                      the guest's ELF note (docs/writing-guests.md)\n"
 	"  -v, --verbose       describe every VM exit on stderr\n"
 	"      --stats         print wall time, exits and hypercalls per guest\n"
 	"  -t, --timeout SECS  stop a guest still running after SECS seconds\n"
@@ -48,9 +54,8 @@ static int parse_memory(const char *text, uint64_t *bytes) {
 		log_error(NULL, "--memory: '%s' is not a size (e.g. 256K or 1M)", text);
 	else if (*bytes == 0 || *bytes % 4096)
 		log_error(NULL, "--memory: %s is not a positive multiple of 4K", text);
-	else if (*bytes > REAL_MODE_MEMORY_MAX)
-		log_error(NULL, "--memory: %s is more than the 1M a real-mode guest can address",
-			  text);
+	else if (*bytes > PROTECTED_MODE_MEMORY_MAX)
+		log_error(NULL, "--memory: %s is more than the 3G a guest can address", text);
 	else
 		return 0;
 	return -1;
@@ -69,12 +74,27 @@ static int parse_timeout(const char *text, double *seconds) {
 	return -1;
 }
 
-enum { OPT_STATS = 256, OPT_NO_COLOR };
+static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
+	static const char *const names[] = { [IRQCHIP_AUTO] = "auto", [IRQCHIP_ON] = "on",
+					     [IRQCHIP_OFF] = "off" };
+
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(text, names[i]) == 0) {
+			*choice = (enum irqchip_choice)i;
+			return 0;
+		}
+	}
+	log_error(NULL, "--irqchip: '%s' is not on, off or auto", text);
+	return -1;
+}
+
+enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR }, { "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' }, { NULL, 0, NULL, 0 },
+	{ "version", no_argument, NULL, 'V' }, { "irqchip", required_argument, NULL, OPT_IRQCHIP },
+	{ NULL, 0, NULL, 0 },
 };
 
 /* One option: 0 ok, -1 usage error, 1 help or version printed. */
@@ -82,6 +102,7 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	switch (c) {
 	case 'm': return parse_memory(optarg, &opts->guest.memory);
 	case 't': return parse_timeout(optarg, &opts->guest.timeout);
+	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
 	case 'v': opts->verbose = true; return 0;
 	case OPT_STATS: opts->stats = true; return 0;
 	case OPT_NO_COLOR: opts->no_color = true; return 0;

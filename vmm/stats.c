@@ -36,6 +36,9 @@ void stats_print(const struct guest *g) {
 	total = list_counts(list, sizeof(list), s->hypercalls, HC_COUNT, hypercall_name);
 	log_error(g->name, "hypercalls  %llu (%s), unknown %llu", total, list,
 		  (unsigned long long)s->unknown_hypercalls);
+	if (s->irqchip_ns)
+		log_error(g->name, "irqchip     KVM_CREATE_IRQCHIP %.3f ms, KVM_CREATE_PIT2 %.3f ms",
+			  (double)s->irqchip_ns / 1e6, (double)s->pit_ns / 1e6);
 	log_error(g->name, "unclaimed   %llu port accesses, %llu memory accesses",
 		  (unsigned long long)g->pio.unclaimed, (unsigned long long)s->unclaimed_memory);
 }

@@ -75,6 +75,32 @@ static int handle_io(struct guest *g, struct kvm_run *run) {
 	return GUEST_RUNNING;
 }
 
+/* The guest cannot go on. If a probe shows that the host's KVM cannot do
+ * what the guest was doing, say that instead of blaming the guest. */
+static int handle_failure(struct guest *g, struct kvm_run *run) {
+	const char *needs = host_cannot_run(g);
+
+	if (needs)
+		return guest_crashed(g, "needs %s, which this host's KVM cannot do (VT-x or "
+				     "AMD-V hosts can): %s", needs, exit_reason_name(run->exit_reason));
+	switch (run->exit_reason) {
+	case KVM_EXIT_SHUTDOWN:
+		return guest_crashed(g, "triple fault (KVM_EXIT_SHUTDOWN)");
+	case KVM_EXIT_FAIL_ENTRY:
+		return guest_crashed(g, "the CPU refused to enter the guest (KVM_EXIT_FAIL_ENTRY, "
+				     "hardware reason 0x%llx)", (unsigned long long)
+				     run->fail_entry.hardware_entry_failure_reason);
+	case KVM_EXIT_INTERNAL_ERROR:
+		return guest_crashed(g, "%s (KVM_EXIT_INTERNAL_ERROR, suberror %u)",
+				     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
+				     "emulation failure: KVM could not emulate an instruction" :
+				     "KVM internal error", run->internal.suberror);
+	default:
+		return guest_crashed(g, "unhandled exit %s (KVM_EXIT number %u)",
+				     exit_reason_name(run->exit_reason), run->exit_reason);
+	}
+}
+
 int vcpu_handle_exit(struct guest *g) {
 	struct kvm_run *run = g->vm.run;
 
@@ -91,21 +117,8 @@ int vcpu_handle_exit(struct guest *g) {
 		return GUEST_RUNNING;
 	case KVM_EXIT_HLT:	/* without an irqchip nothing can wake it: done */
 		return 0;
-	case KVM_EXIT_SHUTDOWN:
-		return guest_crashed(g, "triple fault (KVM_EXIT_SHUTDOWN)");
-	case KVM_EXIT_FAIL_ENTRY:
-		return guest_crashed(g, "the CPU refused to enter the guest (KVM_EXIT_FAIL_ENTRY, "
-				     "hardware reason 0x%llx)", (unsigned long long)
-				     run->fail_entry.hardware_entry_failure_reason);
-	case KVM_EXIT_INTERNAL_ERROR:
-		return guest_crashed(g, "%s (KVM_EXIT_INTERNAL_ERROR, suberror %u)",
-				     run->internal.suberror == KVM_INTERNAL_ERROR_EMULATION ?
-				     "emulation failure: KVM could not emulate an instruction" :
-				     "KVM internal error", run->internal.suberror);
-	default:
-		return guest_crashed(g, "unhandled exit %s (KVM_EXIT number %u)",
-				     exit_reason_name(run->exit_reason), run->exit_reason);
 	}
+	return handle_failure(g, run);
 }
 
 /*

@@ -44,18 +44,28 @@ struct vm {
 	int fd, vcpu_fd;
 	struct kvm_run *run;	/* shared with KVM: exit data, synced registers */
 	size_t run_size;
+	bool irqchip;		/* in-kernel PIC/IOAPIC/LAPIC + PIT created */
+	uint64_t irqchip_ns, pit_ns;	/* what creating them cost */
 };
+#define VM_CPUID_MAX 128	/* CPUID leaves we can pass to KVM_SET_CPUID2 */
 int kvm_open(struct kvm *kvm, char *why, size_t why_size);
 void kvm_close(struct kvm *kvm);
 int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const char *who);
 #define KVM_IOCTL(fd, request, arg, who) kvm_ioctl(fd, request, arg, #request, who)
-int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, const char *who);
+int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bool irqchip,
+	      const char *who);
+int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who);
+int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who);
 void vm_destroy(struct vm *vm);
 
 /* cpu_mode.c: the registers a guest starts with */
 #define REAL_MODE_MEMORY_DEFAULT (256u << 10)
 #define REAL_MODE_MEMORY_MAX (1u << 20)	/* all that segment:offset can reach */
+#define PROTECTED_MODE_MEMORY_DEFAULT (4u << 20)
+#define PROTECTED_MODE_MEMORY_MAX (3ull << 30)	/* below the 32-bit device hole */
 int cpu_mode_setup_real(struct vm *vm, uint64_t memory_size, const char *who);
+int cpu_mode_setup_protected(struct vm *vm, struct guest_memory *mem, uint32_t entry,
+			     const char *who);
 
 /* image.c: guest image files */
 enum image_format { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64, IMAGE_ELF_INVALID };
@@ -68,6 +78,14 @@ enum image_format image_detect(const uint8_t *head, size_t len);
 int image_open(struct image *img, const char *path, const char *who);
 void image_close(struct image *img);
 int image_load_flat(const struct image *img, struct guest_memory *mem, const char *who);
+
+/* elf.c: ELF32 images (protected mode) */
+struct elf_info {
+	uint32_t entry;		/* e_entry */
+	uint32_t features;	/* MINI_KVM_FEATURE_* from the guest's ELF note */
+};
+int image_load_elf32(const struct image *img, struct guest_memory *mem,
+		     struct elf_info *info, const char *who);
 
 /* console.c: guest output, whole lines at a time; guest input from stdin */
 #define CONSOLE_LINE_MAX 4096	/* a longer prefixed line is wrapped */
@@ -130,12 +148,29 @@ struct uart {
 void uart_init(struct uart *u, struct console *out, struct input *in);
 int uart_io(void *uart, uint16_t offset, struct pio_access *access);
 
+/* kbd.c: stdin as a keyboard on ports 0x60/0x64, IRQ1 with an irqchip */
+struct kbd {
+	struct input *in;
+	struct vm *vm;
+	const char *who;
+	pthread_t thread;	/* raises IRQ1 when stdin has a byte */
+	bool started;
+	atomic_bool armed, at_end, stop;
+};
+void kbd_init(struct kbd *k, struct input *in, struct vm *vm, const char *who);
+int kbd_io(void *kbd, uint16_t offset, struct pio_access *access);
+int kbd_start(struct kbd *k);
+void kbd_stop(struct kbd *k);
+
 /* guest.c: one guest = one KVM VM + one vCPU thread, and its supervisor */
 #define STATS_EXIT_REASONS 64
+enum irqchip_choice { IRQCHIP_AUTO, IRQCHIP_ON, IRQCHIP_OFF };
 struct guest_config {
 	uint64_t memory;	/* bytes; 0: the mode's default */
 	double timeout;		/* seconds; 0: none */
+	enum irqchip_choice irqchip;	/* AUTO: as the guest's ELF note asks */
 };
+enum cpu_mode { MODE_REAL, MODE_PROTECTED };
 struct guest {
 	const char *image_path;
 	char name[48];
@@ -145,11 +180,14 @@ struct guest {
 	struct guest_memory mem;
 	struct pio_bus pio;
 	struct uart uart;
+	struct kbd kbd;
 	struct console console;
+	enum cpu_mode mode;
 	struct input *input;		/* NULL: no stdin for this guest */
 	struct guest_stats {
 		uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number */
 		uint64_t hypercalls[HC_COUNT], unknown_hypercalls, unclaimed_memory;
+		uint64_t irqchip_ns, pit_ns;		/* 0: not created */
 		struct timespec start, end;		/* VM creation, guest end */
 	} stats;
 	pthread_t thread;
@@ -168,6 +206,11 @@ int vcpu_handle_exit(struct guest *g);
 const char *exit_reason_name(uint32_t reason);
 void vcpu_kick_setup(void);
 void vcpu_kick(pthread_t thread);
+
+/* host_probe.c: after a crash, was it a limit of the host's KVM? */
+enum host_feature { HOST_PAGING32, HOST_INTERRUPTS, HOST_FEATURES };
+bool host_can(const struct kvm *kvm, enum host_feature feature);
+const char *host_cannot_run(struct guest *g);	/* what it needed, or NULL */
 
 /* hypercall.c: the table behind port HC_PORT */
 int hypercall_dispatch(struct guest *g, uint32_t nr, struct kvm_regs *regs);

@@ -31,10 +31,16 @@ load helpers
 	expect_stdout /dev/null
 }
 
-@test "-m above 1M is refused" {
+@test "-m above 1M is refused for a real-mode guest" {
 	vmm -m 2M "$GUESTS/hello.bin"
 	expect_status 64
-	expect_stderr "mini-kvm: --memory: 2M is more than the 1M a real-mode guest can address"
+	expect_stderr "mini-kvm: hello: --memory: 2048K is more than the 1024K a real-mode guest can address"
+}
+
+@test "-m above 3G is refused for any guest" {
+	vmm -m 4G "$GUESTS/hello.bin"
+	expect_status 64
+	expect_stderr "mini-kvm: --memory: 4G is more than the 3G a guest can address"
 }
 
 @test "-m that is not a number is refused" {

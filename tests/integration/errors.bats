@@ -41,10 +41,10 @@ load helpers
 	expect_stderr "mini-kvm: big: image is 65537 bytes, larger than the 65536 bytes of guest memory (see -m)"
 }
 
-@test "an ELF image is refused by name: 65" {
+@test "an ELF image that loads into the boot area is refused: 65" {
 	vmm "$GUESTS/hello.elf"
 	expect_status 65
-	expect_stderr "mini-kvm: hello: image '$GUESTS/hello.elf' is an ELF file; this build runs only flat real-mode binaries"
+	expect_stderr "mini-kvm: hello: bad ELF image: segment 0 (0x0-0x1f) overlaps mini-kvm's boot area below 0x8000"
 }
 
 @test "no /dev/kvm: 69" {

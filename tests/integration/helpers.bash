@@ -71,3 +71,35 @@ refute() {
 		return 1
 	fi
 }
+
+PGUESTS=build/guests/protected
+
+# host_can paging|interrupts|timer: run the probe guest that tries it. It
+# prints "<what>: ok" where the host's KVM can; where it cannot, mini-kvm
+# must say so (exit 70, "which this host's KVM cannot do"), or the probe
+# itself has found a bug and the test fails.
+host_can() {
+	local probe_out probe_err rc=0
+	probe_out=$BATS_TEST_TMPDIR/probe.out
+	probe_err=$BATS_TEST_TMPDIR/probe.err
+	"$MINI_KVM" --timeout 10 "$TGUESTS/probe-$1.elf" </dev/null >"$probe_out" \
+		2>"$probe_err" || rc=$?
+	if [ "$rc" -eq 0 ] && grep -qx "$1: ok" "$probe_out"; then
+		return 0
+	fi
+	if [ "$rc" -eq 70 ] && grep -q "which this host's KVM cannot do" "$probe_err"; then
+		return 1
+	fi
+	echo "probe-$1 neither ran nor was refused cleanly (exit $rc):" >&2
+	cat "$probe_err" >&2
+	return 2
+}
+
+# require_host paging|interrupts|timer "what": skip with a named reason if
+# the host's KVM cannot, fail if the probe misbehaves.
+require_host() {
+	local rc=0
+	host_can "$1" || rc=$?
+	[ "$rc" -ne 2 ] || return 1
+	[ "$rc" -eq 0 ] || skip "host KVM cannot $2"
+}

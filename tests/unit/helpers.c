@@ -2,6 +2,7 @@
 #include "helpers.h"
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -88,4 +89,16 @@ const char *capture_end(struct capture *c)
 	text = read_all(c->pipe_r);
 	close(c->pipe_r);
 	return text;
+}
+
+/* A temporary file with LEN bytes of CONTENT; its path in PATH. */
+void temp_file(char *path, const void *content, size_t len)
+{
+	int fd;
+
+	strcpy(path, "/tmp/mini-kvm-test-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	close(fd);
 }

@@ -35,7 +35,11 @@ const char *capture_end(struct capture *c);
 
 /* One group per module, each returning cmocka's failure count. */
 int test_options(void);
+/* A temporary file with LEN bytes of CONTENT; its path in PATH (64 bytes). */
+void temp_file(char *path, const void *content, size_t len);
+
 int test_image(void);
+int test_elf(void);
 int test_memory(void);
 int test_pio(void);
 int test_console(void);

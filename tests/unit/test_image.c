@@ -26,18 +26,6 @@ static void detects_formats(void **state)
 	assert_int_equal(image_detect(flat, 0), IMAGE_FLAT);
 }
 
-/* A temporary file with LEN bytes of CONTENT; its path in PATH. */
-static void temp_file(char *path, const void *content, size_t len)
-{
-	int fd;
-
-	strcpy(path, "/tmp/mini-kvm-test-XXXXXX");
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, content, len), (ssize_t)len);
-	close(fd);
-}
-
 static int open_quietly(struct image *img, const char *path, const char **err)
 {
 	struct capture c;

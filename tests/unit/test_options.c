@@ -87,6 +87,12 @@ static void options_all_set(void **state)
 	assert_int_equal(o.guest.memory, REAL_MODE_MEMORY_MAX);
 	assert_true(o.guest.timeout == 3);
 	assert_int_equal(o.image_count, 1);
+	assert_int_equal(o.guest.irqchip, IRQCHIP_AUTO);
+	assert_int_equal(parse(&o, &err, "--irqchip=on", "-m", "3G", "x.elf", NULL), OPTIONS_RUN);
+	assert_int_equal(o.guest.irqchip, IRQCHIP_ON);
+	assert_int_equal(o.guest.memory, PROTECTED_MODE_MEMORY_MAX);
+	assert_int_equal(parse(&o, &err, "--irqchip", "off", "x.elf", NULL), OPTIONS_RUN);
+	assert_int_equal(o.guest.irqchip, IRQCHIP_OFF);
 }
 
 static void options_help_and_version(void **state)
@@ -131,7 +137,9 @@ static void options_usage_errors(void **state)
 	expect_usage_error("'abc' is not a size", "-m", "abc", "x", NULL);
 	expect_usage_error("not a positive multiple of 4K", "-m", "0", "x", NULL);
 	expect_usage_error("not a positive multiple of 4K", "-m", "4095", "x", NULL);
-	expect_usage_error("more than the 1M", "-m", "1028K", "x", NULL);
+	expect_usage_error("more than the 3G", "-m", "3145732K", "x", NULL);
+	expect_usage_error("'sometimes' is not on, off or auto", "--irqchip=sometimes", "x", NULL);
+	expect_usage_error("option '--irqchip' needs a value", "x", "--irqchip", NULL);
 	expect_usage_error("not a positive number", "-t", "0", "x", NULL);
 	expect_usage_error("not a positive number", "-t", "-1", "x", NULL);
 	expect_usage_error("not a positive number", "-t", "soon", "x", NULL);

@@ -1,0 +1,96 @@
+#!/usr/bin/env bats
+# Protected-mode (ELF32) guests: loading, Multiboot state, CPUID, devices,
+# the irqchip choice, and what happens where the host's KVM cannot follow.
+
+load helpers
+
+@test "protected hello: Multiboot state, memory size and CPUID signature" {
+	vmm "$PGUESTS/hello.elf"
+	expect_status 0
+	expect_stdout "$GOLDEN/protected-hello.out"
+	expect_stderr ""
+}
+
+@test "protected hello sees the memory -m gives it" {
+	vmm -m 16M "$PGUESTS/hello.elf"
+	expect_status 0
+	grep -qx "memory: 16 MB" "$out"
+}
+
+@test "protected uart: output through the 16550 from 32-bit code" {
+	vmm "$PGUESTS/uart.elf"
+	expect_status 0
+	expect_stdout "$GOLDEN/protected-uart.out"
+	expect_stderr ""
+}
+
+@test "main's return value is the exit status (HC_EXIT)" {
+	vmm "$TGUESTS/pm-exit.elf"
+	expect_status 42
+	[ "$(cat "$out")" = "returning 42" ]
+}
+
+@test "keyboard ports 0x60/0x64 read stdin by polling" {
+	printf 'typed\n' >"$BATS_TEST_TMPDIR/in"
+	STDIN=$BATS_TEST_TMPDIR/in vmm "$TGUESTS/pm-keyboard.elf"
+	expect_status 0
+	[ "$(cat "$out")" = "got: typed" ]
+}
+
+@test "no irqchip unless asked: --stats has no irqchip line" {
+	vmm --stats "$PGUESTS/hello.elf"
+	expect_status 0
+	refute grep -q "irqchip" "$err"
+}
+
+@test "--irqchip=on creates it and reports what each part cost" {
+	vmm --stats --irqchip=on "$PGUESTS/hello.elf"
+	expect_status 0
+	expect_stdout "$GOLDEN/protected-hello.out"
+	grep -Eq "^mini-kvm: hello: irqchip     KVM_CREATE_IRQCHIP [0-9.]+ ms, KVM_CREATE_PIT2 [0-9.]+ ms$" "$err"
+}
+
+@test "the ELF note asks for an irqchip; --irqchip=off overrides it" {
+	vmm --stats --timeout 10 "$TGUESTS/probe-timer.elf"
+	grep -q "irqchip     KVM_CREATE_IRQCHIP" "$err"
+	vmm --stats --irqchip=off --timeout 10 "$TGUESTS/probe-timer.elf"
+	refute grep -q "irqchip     KVM_CREATE_IRQCHIP" "$err"
+}
+
+@test "--irqchip with a bad value is a usage error" {
+	vmm --irqchip=maybe "$PGUESTS/hello.elf"
+	expect_status 64
+	expect_stderr "mini-kvm: --irqchip: 'maybe' is not on, off or auto"
+}
+
+@test "a PT_LOAD segment beyond guest memory is refused" {
+	vmm -m 1M "$PGUESTS/hello.elf"
+	expect_status 65
+	grep -Eq "^mini-kvm: hello: bad ELF image: segment 0 \(0x100000-0x[0-9a-f]+\) does not fit in guest memory \(see -m\)$" "$err"
+}
+
+@test "a truncated ELF file is refused" {
+	head -c 80 "$PGUESTS/hello.elf" >"$BATS_TEST_TMPDIR/cut.elf"
+	vmm "$BATS_TEST_TMPDIR/cut.elf"
+	expect_status 65
+	expect_stderr "mini-kvm: cut: bad ELF image: program headers past the end of the file"
+}
+
+@test "an ELF64 file is refused by name" {
+	vmm "$MINI_KVM"
+	expect_status 65
+	grep -q "is a 64-bit ELF file; this build runs flat (real-mode) and ELF32" "$err"
+}
+
+@test "probe: 32-bit paging runs, or mini-kvm says the host cannot" {
+	host_can paging || [ $? -eq 1 ]
+}
+
+@test "probe: interrupts run, or mini-kvm says the host cannot" {
+	host_can interrupts || [ $? -eq 1 ]
+}
+
+@test "probe: timer interrupts through the irqchip" {
+	require_host interrupts "deliver interrupts in 32-bit protected mode"
+	host_can timer
+}
