@@ -24,8 +24,8 @@ PM_GUESTS      := hello uart
 PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c))
 
-.PHONY: all run check clean
-all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS)
+.PHONY: all run run-os run-os-qemu check clean
+all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(B)/os/kernel.elf
 
 run: all
 	$(B)/mini-kvm $(B)/guests/real/hello.bin
@@ -81,6 +81,45 @@ $(B)/%.elf: %.c $(B)/guests/protected/start.o $(PM_DEPS)
 	$(CC) $(GUEST_CFLAGS) -c -o $(B)/$*.o $<
 	ld -m elf_i386 --no-warn-rwx-segments -z noexecstack -T guests/protected/protected.ld -o $@ \
 	   $(B)/guests/protected/start.o $(B)/$*.o
+
+# --- the 1K OS: a Multiboot kernel with its user programs inside ----------
+OS_CFLAGS   := $(GUEST_CFLAGS) -fno-builtin -fno-omit-frame-pointer
+OS_PROGRAMS := shell multiply counter echo fibonacci primes calc factorial gcd \
+               sysinfo bad
+OS_BINS     := $(OS_PROGRAMS:%=$(B)/os/user/%.bin)
+OS_KOBJS    := $(patsubst %,$(B)/os/kernel/%.o,boot programs main console cpu proc lib)
+OS_HEADERS  := os/include/os.h os/kernel/kernel.h os/user/user.h \
+               include/mini-kvm/hypercall.h include/mini-kvm/boot.h
+
+$(B)/os/%.o: os/%.c $(OS_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(OS_CFLAGS) -c -o $@ $<
+
+$(B)/os/%.o: os/%.S $(OS_HEADERS)
+	@mkdir -p $(@D)
+	$(CC) $(OS_CFLAGS) -c -o $@ $<
+
+$(B)/os/kernel/programs.o: os/kernel/programs.S $(OS_BINS)
+	@mkdir -p $(@D)
+	$(CC) $(OS_CFLAGS) -Wa,-I$(B)/os/user -c -o $@ $<
+
+$(B)/os/user/%.bin: $(B)/os/user/start.o $(B)/os/user/lib.o $(B)/os/user/%.o os/user/user.ld
+	ld -m elf_i386 -z noexecstack -T os/user/user.ld -o $(B)/os/user/$*.elf \
+	   $(B)/os/user/start.o $(B)/os/user/$*.o $(B)/os/user/lib.o
+	objcopy -O binary $(B)/os/user/$*.elf $@
+
+$(B)/os/kernel.elf: $(OS_KOBJS) os/kernel/kernel.ld
+	ld -m elf_i386 -z noexecstack -T os/kernel/kernel.ld -o $@ $(OS_KOBJS)
+
+OS_MEMORY := 32M
+QEMU_OS   := qemu-system-i386 -m $(OS_MEMORY) -nographic -no-reboot \
+             -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run-os: $(B)/mini-kvm $(B)/os/kernel.elf
+	$(B)/mini-kvm -m $(OS_MEMORY) $(B)/os/kernel.elf
+
+run-os-qemu: $(B)/os/kernel.elf
+	$(QEMU_OS) -kernel $(B)/os/kernel.elf; s=$$?; [ $$s -eq 1 ] || exit $$s
 
 clean:
 	rm -rf $(B)

@@ -1,0 +1,132 @@
+/*
+ * console.c: the kernel's console. On mini-kvm (the CPUID hypervisor leaf
+ * says so) it uses hypercalls: one exit per write. Elsewhere -- QEMU, a PC
+ * -- it drives the 16550 UART at 0x3f8. Power-off works the same way:
+ * HC_EXIT on mini-kvm, QEMU's isa-debug-exit port elsewhere.
+ */
+#include <stdarg.h>
+
+#include <mini-kvm/boot.h>
+#include <mini-kvm/hypercall.h>
+
+#include "kernel.h"
+
+#define COM1 0x3f8
+#define COM1_LSR (COM1 + 5)
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY 0x20
+#define QEMU_DEBUG_EXIT_PORT 0xf4	/* -device isa-debug-exit,iobase=0xf4 */
+
+static bool mini_kvm;
+static bool input_ended;
+
+static uint32_t hypercall(uint32_t nr, uint32_t a, uint32_t b) {
+	uint32_t r;
+
+	__asm__ volatile("outl %%eax, %%dx" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(HC_PORT)
+			 : "memory");
+	return r;
+}
+
+void console_init(void) {
+	uint32_t a, b, c, d;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d)
+			 : "a"(MINI_KVM_CPUID_LEAF), "c"(0));
+	mini_kvm = b == MINI_KVM_CPUID_EBX && c == MINI_KVM_CPUID_ECX && d == MINI_KVM_CPUID_EDX;
+}
+
+bool console_on_mini_kvm(void) {
+	return mini_kvm;
+}
+
+void console_write(const char *buf, size_t len) {
+	if (mini_kvm) {
+		hypercall(HC_WRITE, (uint32_t)buf, len);	/* kernel memory: physical = virtual */
+		return;
+	}
+	for (size_t i = 0; i < len; i++) {
+		while (!(inb(COM1_LSR) & LSR_THR_EMPTY))
+			;
+		outb(COM1, (uint8_t)buf[i]);
+	}
+}
+
+/* On mini-kvm, HC_GETCHAR waits for the host (the whole machine sleeps):
+ * only called so when nothing else can run. The UART is only polled. */
+int console_poll(bool may_block) {
+	uint32_t c;
+
+	if (input_ended)
+		return -2;
+	if (mini_kvm) {
+		if (!may_block)
+			return -1;
+		c = hypercall(HC_GETCHAR, 0, 0);
+		input_ended = c == HC_EOF;
+		return input_ended ? -2 : (int)c;
+	}
+	return inb(COM1_LSR) & LSR_DATA_READY ? inb(COM1) : -1;
+}
+
+_Noreturn void power_off(int code) {
+	if (mini_kvm)
+		hypercall(HC_EXIT, (uint32_t)code, 0);
+	outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)code);	/* QEMU exits (code << 1) | 1 */
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* kprintf: %s %c %d %u %x, with an optional width and 0 flag. */
+static void put_number(uint32_t n, unsigned base, bool negative, int width, char pad) {
+	char buf[16];
+	int i = sizeof(buf);
+
+	do
+		buf[--i] = "0123456789abcdef"[n % base];
+	while (n /= base);
+	if (negative)
+		buf[--i] = '-';
+	while (i > 0 && (int)sizeof(buf) - i < width)
+		buf[--i] = pad;
+	console_write(buf + i, sizeof(buf) - (size_t)i);
+}
+
+void kprintf(const char *fmt, ...) {
+	va_list ap;
+
+	va_start(ap, fmt);
+	for (const char *p = fmt; *p; p++) {
+		const char *run = p;
+		int width = 0;
+		char pad = ' ';
+
+		while (*p && *p != '%')
+			p++;
+		console_write(run, (size_t)(p - run));
+		if (!*p)
+			break;
+		if (*++p == '0')
+			pad = '0', p++;
+		while (*p >= '0' && *p <= '9')
+			width = width * 10 + (*p++ - '0');
+		switch (*p) {
+		case 's': {
+			const char *s = va_arg(ap, const char *);
+			size_t n = 0;
+
+			while (s[n])
+				n++;
+			console_write(s, n);
+			break;
+		}
+		case 'c': { char ch = (char)va_arg(ap, int); console_write(&ch, 1); break; }
+		case 'd': { int v = va_arg(ap, int);
+			    put_number(v < 0 ? -(uint32_t)v : (uint32_t)v, 10, v < 0, width, pad); break; }
+		case 'u': put_number(va_arg(ap, uint32_t), 10, false, width, pad); break;
+		case 'x': put_number(va_arg(ap, uint32_t), 16, false, width, pad); break;
+		default: console_write(p, 1); break;
+		}
+	}
+	va_end(ap);
+}

@@ -1,0 +1,71 @@
+/* kernel.h: the 1K OS kernel's modules and what they share. */
+#ifndef KERNEL_H
+#define KERNEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../include/os.h"
+
+/* Segment selectors: the GDT built in cpu.c. The low 2 bits of a
+ * selector are the privilege level it asks for (RPL). */
+#define KERNEL_CODE 0x08
+#define KERNEL_DATA 0x10
+#define USER_CODE   (0x18 | 3)
+#define USER_DATA   (0x20 | 3)
+#define TSS_SELECTOR 0x28
+
+#define PAGE_4MB (4u << 20)
+
+/* What trap_common pushes, lowest address first (boot.S). */
+struct trap_frame {
+	uint32_t edi, esi, ebp, esp_at_pusha, ebx, edx, ecx, eax;
+	uint32_t es, ds, vector, error;
+	uint32_t eip, cs, eflags;
+	uint32_t user_esp, user_ss;	/* only when the trap came from ring 3 */
+};
+
+/* x86 instructions C cannot say */
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port) {
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* lib.c */
+void *memset(void *dst, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+
+/* console.c: output and input, by hypercall on mini-kvm, else the UART */
+void console_init(void);
+bool console_on_mini_kvm(void);
+void console_write(const char *buf, size_t len);
+int console_poll(bool may_block);	/* a byte, -1 none yet, -2 end of input */
+void kprintf(const char *fmt, ...);
+_Noreturn void power_off(int code);
+
+/* cpu.c: GDT, TSS, IDT, interrupt controller and timer */
+void cpu_init(void);
+void tss_set_kernel_stack(uint32_t esp0);
+void timer_init(unsigned hz);
+void pic_eoi(unsigned irq);
+extern volatile unsigned ticks;
+void trap(struct trap_frame *f);
+
+/* proc.c: processes, their memory, the scheduler and system calls */
+void proc_init(uint32_t memory_kb);
+int proc_spawn(unsigned program);
+_Noreturn void scheduler(void);
+void proc_tick(void);			/* from the timer: preempt */
+void proc_kill(const char *why, struct trap_frame *f);
+void syscall(struct trap_frame *f);
+bool proc_current_is_user(void);
+
+/* boot.S */
+void switch_context(uint32_t *save_esp, uint32_t next_esp);
+void trap_return(void);
+
+#endif

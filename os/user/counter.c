@@ -1,0 +1,10 @@
+/* 2: count from 0 to 9, giving the CPU away between numbers. */
+#include "user.h"
+
+int main(void) {
+	for (int i = 0; i < 10; i++) {
+		printf("%d\n", i);
+		syscall3(SYS_YIELD, 0, 0);
+	}
+	return 0;
+}
