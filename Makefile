@@ -109,7 +109,7 @@ $(B)/os/user/%.bin: $(B)/os/user/start.o $(B)/os/user/lib.o $(B)/os/user/%.o os/
 	objcopy -O binary $(B)/os/user/$*.elf $@
 
 $(B)/os/kernel.elf: $(OS_KOBJS) os/kernel/kernel.ld
-	ld -m elf_i386 -z noexecstack -T os/kernel/kernel.ld -o $@ $(OS_KOBJS)
+	ld -m elf_i386 --no-warn-rwx-segments -z noexecstack -T os/kernel/kernel.ld -o $@ $(OS_KOBJS)
 
 OS_MEMORY := 32M
 QEMU_OS   := qemu-system-i386 -m $(OS_MEMORY) -nographic -no-reboot \

@@ -56,7 +56,7 @@ extern volatile unsigned ticks;
 void trap(struct trap_frame *f);
 
 /* proc.c: processes, their memory, the scheduler and system calls */
-void proc_init(uint32_t memory_kb);
+void paging_init(uint32_t memory_kb);
 int proc_spawn(unsigned program);
 _Noreturn void scheduler(void);
 void proc_tick(void);			/* from the timer: preempt */

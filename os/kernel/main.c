@@ -1,8 +1,8 @@
 /*
  * main.c: the 1K OS kernel, from boot to the first process.
  *   1. console: hypercalls on mini-kvm, the UART elsewhere     console.c
- *   2. GDT + TSS, IDT, PIC                                     cpu.c
- *   3. paging: all RAM mapped for the kernel, 4 MB pages       proc.c
+ *   2. paging: all RAM mapped for the kernel, 4 MB pages       proc.c
+ *   3. GDT + TSS, IDT, PIC                                     cpu.c
  *   4. the timer at 100 Hz, the shell, the scheduler           cpu.c, proc.c
  */
 #include <mini-kvm/boot.h>
@@ -32,8 +32,11 @@ _Noreturn void kernel_main(uint32_t magic, const struct multiboot_info *info) {
 		power_off(2);
 	}
 	memory_kb = info->mem_upper + 1024;
+	/* Paging before the IDT: a machine that refuses paging then stops
+	 * with a triple fault its hypervisor can explain (mini-kvm does),
+	 * not with a fault we would have to report ourselves. */
+	paging_init(memory_kb);
 	cpu_init();
-	proc_init(memory_kb);
 	timer_init(100);
 	kprintf("1K OS: %u MB of memory\n", (memory_kb + 1023) / 1024);	/* firmware may keep a few KB */
 	if (proc_spawn(PROGRAM_SHELL) < 0) {

@@ -48,7 +48,7 @@ static const struct { const char *name; const uint8_t *start, *end; } programs[]
 };
 
 /* The kernel's view: all RAM mapped 1:1 with 4 MB pages, ring 0 only. */
-void proc_init(uint32_t ram_kb) {
+void paging_init(uint32_t ram_kb) {
 	uint32_t ram_pages = (ram_kb + 4095) / 4096;
 	uint32_t cr;
 

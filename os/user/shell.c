@@ -27,6 +27,8 @@ int main(void) {
 		print(menu);
 		if (readline("choice> ", line, sizeof(line)) < 0 || strcmp(line, "0") == 0)
 			break;
+		if (line[0] == '\0')
+			continue;
 		if ((program = choice(line)) < 0) {
 			printf("'%s' is not on the menu\n", line);
 			continue;

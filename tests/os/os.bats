@@ -1,0 +1,92 @@
+#!/usr/bin/env bats
+# The 1K OS, one kernel image on two machines: transcripts (tests/os/NAME.in
+# typed into the shell, tests/os/NAME.out expected byte for byte) under
+# QEMU's emulator (TCG, always: it runs everything x86 has) and under
+# mini-kvm where the host's KVM can run paging and interrupts.
+# A NAME.sed, if there, blanks out what differs between machines and runs.
+
+load ../integration/helpers
+
+KERNEL=build/os/kernel.elf
+OS_MEMORY=32M
+
+# QEMU: serial on stdio, isa-debug-exit for the verdict: the kernel writes
+# its exit code to port 0xf4, and QEMU exits with (code << 1) | 1.
+qemu_boot() {
+	timeout 60 qemu-system-i386 -m "$OS_MEMORY" -display none -serial stdio \
+		-monitor none -net none -no-reboot \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$KERNEL" \
+		<"$1" >"$out" 2>"$err" || status=$?
+}
+
+mini_kvm_boot() {
+	"$MINI_KVM" -m "$OS_MEMORY" --timeout 60 "$KERNEL" <"$1" >"$out" 2>"$err" ||
+		status=$?
+}
+
+# transcript qemu|mini-kvm NAME
+transcript() {
+	local input=tests/os/$2.in expected=tests/os/$2.out
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	if [ "$1" = qemu ]; then
+		qemu_boot "$input"
+		expect_status 1		# exit code 0 from the kernel
+	else
+		require_host paging "use 32-bit paging"
+		require_host interrupts "deliver interrupts in 32-bit protected mode"
+		mini_kvm_boot "$input"
+		expect_status 0
+	fi
+	if [ -f "tests/os/$2.sed" ]; then
+		sed -f "tests/os/$2.sed" "$out" >"$out.sed" && mv "$out.sed" "$out"
+	fi
+	expect_stdout "$expected"
+}
+
+# setup: QEMU must be there in CI; KVM only for the mini-kvm tests.
+setup() {
+	if ! command -v qemu-system-i386 >/dev/null; then
+		[ -z "${CI:-}" ] || { echo "CI must have qemu-system-i386" >&2; return 1; }
+		skip "qemu-system-i386 is not installed"
+	fi
+}
+
+@test "qemu: 1 multiplication table" { transcript qemu multiply; }
+@test "qemu: 2 counter" { transcript qemu counter; }
+@test "qemu: 3 echo" { transcript qemu echo; }
+@test "qemu: 4 fibonacci" { transcript qemu fibonacci; }
+@test "qemu: 5 primes" { transcript qemu primes; }
+@test "qemu: 6 calculator, division by zero and bad input" { transcript qemu calc; }
+@test "qemu: 7 factorials" { transcript qemu factorial; }
+@test "qemu: 8 gcd, bad input re-prompts" { transcript qemu gcd; }
+@test "qemu: 9 system info" { transcript qemu sysinfo; }
+@test "qemu: the menu re-prompts on bad input" { transcript qemu menu; }
+@test "qemu: protection: bad pointer, kernel memory, cli, out kill only the program" {
+	transcript qemu protection
+}
+
+@test "qemu: the timer runs: uptime is not 0" {
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	qemu_boot tests/os/sysinfo.in
+	expect_status 1
+	grep -Eq '^uptime:    [1-9][0-9]* ticks' "$out"
+}
+
+@test "mini-kvm: 1 multiplication table" { transcript mini-kvm multiply; }
+@test "mini-kvm: 5 primes" { transcript mini-kvm primes; }
+@test "mini-kvm: 6 calculator" { transcript mini-kvm calc; }
+@test "mini-kvm: 9 system info" { transcript mini-kvm sysinfo; }
+@test "mini-kvm: protection" { transcript mini-kvm protection; }
+
+@test "mini-kvm: on this host, the kernel either runs or is refused in one line" {
+	[ -r /dev/kvm ] || skip "no usable /dev/kvm on this host"
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	mini_kvm_boot tests/os/primes.in
+	if [ "$status" -eq 0 ]; then
+		expect_stdout tests/os/primes.out
+	else
+		expect_status 70
+		[ "$(wc -l <"$err")" -eq 1 ]
+		grep -q "which this host's KVM cannot do" "$err"
+	fi
+}
