@@ -87,7 +87,8 @@ OS_CFLAGS   := $(GUEST_CFLAGS) -fno-builtin -fno-omit-frame-pointer
 OS_PROGRAMS := shell multiply counter echo fibonacci primes calc factorial gcd \
                sysinfo bad
 OS_BINS     := $(OS_PROGRAMS:%=$(B)/os/user/%.bin)
-OS_KOBJS    := $(patsubst %,$(B)/os/kernel/%.o,boot programs main console cpu proc lib)
+OS_KOBJS    := $(patsubst %,$(B)/os/kernel/%.o,boot programs main console cpu proc \
+               disk fs lib)
 OS_HEADERS  := os/include/os.h os/kernel/kernel.h os/user/user.h \
                include/mini-kvm/hypercall.h include/mini-kvm/boot.h
 
@@ -104,7 +105,7 @@ $(B)/os/kernel/programs.o: os/kernel/programs.S $(OS_BINS)
 	$(CC) $(OS_CFLAGS) -Wa,-I$(B)/os/user -c -o $@ $<
 
 $(B)/os/user/%.bin: $(B)/os/user/start.o $(B)/os/user/lib.o $(B)/os/user/%.o os/user/user.ld
-	ld -m elf_i386 -z noexecstack -T os/user/user.ld -o $(B)/os/user/$*.elf \
+	ld -m elf_i386 --no-warn-rwx-segments -z noexecstack -T os/user/user.ld -o $(B)/os/user/$*.elf \
 	   $(B)/os/user/start.o $(B)/os/user/$*.o $(B)/os/user/lib.o
 	objcopy -O binary $(B)/os/user/$*.elf $@
 
@@ -112,14 +113,22 @@ $(B)/os/kernel.elf: $(OS_KOBJS) os/kernel/kernel.ld
 	ld -m elf_i386 --no-warn-rwx-segments -z noexecstack -T os/kernel/kernel.ld -o $@ $(OS_KOBJS)
 
 OS_MEMORY := 32M
-QEMU_OS   := qemu-system-i386 -m $(OS_MEMORY) -nographic -no-reboot \
+QEMU_OS   := qemu-system-i386 -m $(OS_MEMORY) -display none -serial stdio \
+             -monitor none -net none -no-reboot \
              -device isa-debug-exit,iobase=0xf4,iosize=0x04
 
-run-os: $(B)/mini-kvm $(B)/os/kernel.elf
-	$(B)/mini-kvm -m $(OS_MEMORY) $(B)/os/kernel.elf
+# The disk the OS keeps its files on, between boots: 128K of zeros at first.
+OS_DISK := $(B)/os/disk.img
+$(OS_DISK):
+	@mkdir -p $(@D)
+	dd if=/dev/zero of=$@ bs=1024 count=128 status=none
 
-run-os-qemu: $(B)/os/kernel.elf
-	$(QEMU_OS) -kernel $(B)/os/kernel.elf; s=$$?; [ $$s -eq 1 ] || exit $$s
+run-os: $(B)/mini-kvm $(B)/os/kernel.elf $(OS_DISK)
+	$(B)/mini-kvm -m $(OS_MEMORY) --disk $(OS_DISK) $(B)/os/kernel.elf
+
+run-os-qemu: $(B)/os/kernel.elf $(OS_DISK)
+	$(QEMU_OS) -drive file=$(OS_DISK),format=raw,if=ide,index=0 \
+	   -kernel $(B)/os/kernel.elf; s=$$?; [ $$s -eq 1 ] || exit $$s
 
 clean:
 	rm -rf $(B)

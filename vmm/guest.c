@@ -106,9 +106,9 @@ static int boot_protected(struct guest *g, const struct image *img) {
 /* Everything between "here is an image" and the first KVM_RUN. */
 static int guest_boot(struct guest *g) {
 	struct image img;
-	int rc = image_open(&img, g->image_path, g->name);
+	int rc = g->disk_path ? disk_open(&g->disk, g->disk_path, g->name) : 0;
 
-	if (rc)
+	if (rc || (rc = image_open(&img, g->image_path, g->name)))
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.start);
 	if (img.format == IMAGE_FLAT)
@@ -139,6 +139,7 @@ static void *guest_thread(void *arg) {
 		g->status = vcpu_run(g);
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.end);
 	kbd_stop(&g->kbd);
+	disk_close(&g->disk);
 	console_close(&g->console);
 	vm_destroy(&g->vm);
 	guest_memory_unmap(&g->mem);

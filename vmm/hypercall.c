@@ -3,6 +3,8 @@
  * table that routes to them. The ABI is include/mini-kvm/hypercall.h. Every
  * guest address and length goes through guest_ptr().
  */
+#include <unistd.h>
+
 #include "vmm.h"
 
 /* The ABI's 32-bit argument registers. */
@@ -60,6 +62,36 @@ static int hc_clock(struct guest *g, struct kvm_regs *regs) {
 	return GUEST_RUNNING;
 }
 
+/* HC_DISK_READ/WRITE: one sector between guest memory and the --disk file;
+ * both the buffer and the sector number are checked before any I/O. */
+static int hc_disk(struct guest *g, struct kvm_regs *regs, bool write) {
+	void *buf = guest_ptr(&g->mem, ARG1(regs), HC_SECTOR_SIZE);
+	uint64_t sector = ARG2(regs);
+	off_t at = (off_t)(sector * HC_SECTOR_SIZE);
+	ssize_t n;
+
+	if (g->disk.fd < 0)
+		regs->rax = HC_ERR_NODEV;
+	else if (!buf)
+		regs->rax = HC_ERR_FAULT;
+	else if (sector >= g->disk.sectors)
+		regs->rax = HC_ERR_RANGE;
+	else {
+		n = write ? pwrite(g->disk.fd, buf, HC_SECTOR_SIZE, at)
+			  : pread(g->disk.fd, buf, HC_SECTOR_SIZE, at);
+		regs->rax = n == HC_SECTOR_SIZE ? 1 : HC_ERR_IO;
+	}
+	return GUEST_RUNNING;
+}
+
+static int hc_disk_read(struct guest *g, struct kvm_regs *regs) {
+	return hc_disk(g, regs, false);
+}
+
+static int hc_disk_write(struct guest *g, struct kvm_regs *regs) {
+	return hc_disk(g, regs, true);
+}
+
 static const struct {
 	const char *name;
 	int (*call)(struct guest *g, struct kvm_regs *regs);
@@ -67,6 +99,8 @@ static const struct {
 	[HC_EXIT] = { "EXIT", hc_exit },	 [HC_PUTCHAR] = { "PUTCHAR", hc_putchar },
 	[HC_GETCHAR] = { "GETCHAR", hc_getchar }, [HC_WRITE] = { "WRITE", hc_write },
 	[HC_READ] = { "READ", hc_read },	 [HC_CLOCK] = { "CLOCK", hc_clock },
+	[HC_DISK_READ] = { "DISK_READ", hc_disk_read },
+	[HC_DISK_WRITE] = { "DISK_WRITE", hc_disk_write },
 };
 
 const char *hypercall_name(uint32_t nr) {

@@ -23,7 +23,8 @@ static bool use_color(const struct options *opts) {
 	return !opts->no_color && !(no_color && *no_color) && isatty(STDOUT_FILENO);
 }
 
-/* Step 2. Only the first guest reads stdin; the others see end of input.
+/* Step 2. Only the first guest reads stdin and has the --disk; the others
+ * see end of input and no disk.
  * The same image twice gets the names "hello" and "hello#2". */
 static void guests_init(struct guest *guests, const struct options *opts,
 			const struct kvm *kvm, struct input *stdin_input) {
@@ -33,7 +34,9 @@ static void guests_init(struct guest *guests, const struct options *opts,
 		struct guest *g = &guests[i];
 
 		*g = (struct guest){ .image_path = opts->images[i], .config = &opts->guest,
-				     .kvm = kvm, .input = i == 0 ? stdin_input : NULL };
+				     .kvm = kvm, .input = i == 0 ? stdin_input : NULL,
+				     .disk_path = i == 0 ? opts->guest.disk : NULL,
+				     .disk = { .fd = -1 } };
 		guest_name_from_path(g->name, sizeof(g->name), g->image_path);
 		for (int j = 0; j < i; j++) {
 			size_t len = strlen(g->name);

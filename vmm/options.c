@@ -18,6 +18,8 @@ static const char usage[] =
 	"ELF32 file is a 32-bit protected-mode program (Multiboot state, ELF entry).\n\n"
 	"  -m, --memory SIZE   guest memory, a multiple of 4K: real mode up to 1M\n"
 	"                      (default 256K), protected mode up to 3G (default 4M)\n"
+	"      --disk FILE     a disk for the first guest (HC_DISK_READ/WRITE): a\n"
+	"                      file of whole 512-byte sectors, kept between runs\n"
 	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
 	"                      KVM's interrupt controllers and timer; auto follows\n"
 	"                      the guest's ELF note (docs/writing-guests.md)\n"
@@ -88,13 +90,13 @@ static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
 	return -1;
 }
 
-enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP };
+enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { "irqchip", required_argument, NULL, OPT_IRQCHIP },
-	{ NULL, 0, NULL, 0 },
+	{ "disk", required_argument, NULL, OPT_DISK }, { NULL, 0, NULL, 0 },
 };
 
 /* One option: 0 ok, -1 usage error, 1 help or version printed. */
@@ -102,6 +104,7 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	switch (c) {
 	case 'm': return parse_memory(optarg, &opts->guest.memory);
 	case 't': return parse_timeout(optarg, &opts->guest.timeout);
+	case OPT_DISK: opts->guest.disk = optarg; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
 	case 'v': opts->verbose = true; return 0;
 	case OPT_STATS: opts->stats = true; return 0;

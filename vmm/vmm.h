@@ -148,6 +148,14 @@ struct uart {
 void uart_init(struct uart *u, struct console *out, struct input *in);
 int uart_io(void *uart, uint16_t offset, struct pio_access *access);
 
+/* disk.c: --disk FILE, sectors for HC_DISK_READ/HC_DISK_WRITE */
+struct disk {
+	int fd;			/* -1: no disk */
+	uint64_t sectors;
+};
+int disk_open(struct disk *d, const char *path, const char *who);
+void disk_close(struct disk *d);
+
 /* kbd.c: stdin as a keyboard on ports 0x60/0x64, IRQ1 with an irqchip */
 struct kbd {
 	struct input *in;
@@ -169,6 +177,7 @@ struct guest_config {
 	uint64_t memory;	/* bytes; 0: the mode's default */
 	double timeout;		/* seconds; 0: none */
 	enum irqchip_choice irqchip;	/* AUTO: as the guest's ELF note asks */
+	const char *disk;		/* --disk FILE: the first guest's disk */
 };
 enum cpu_mode { MODE_REAL, MODE_PROTECTED };
 struct guest {
@@ -184,6 +193,8 @@ struct guest {
 	struct console console;
 	enum cpu_mode mode;
 	struct input *input;		/* NULL: no stdin for this guest */
+	const char *disk_path;		/* NULL: no --disk for this guest */
+	struct disk disk;
 	struct guest_stats {
 		uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number */
 		uint64_t hypercalls[HC_COUNT], unknown_hypercalls, unclaimed_memory;

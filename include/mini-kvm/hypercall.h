@@ -6,7 +6,7 @@
  *
  * Calling convention (any CPU mode):
  *   function number  AL / AX / EAX -- the value written by the OUT itself
- *   arguments        EBX, ECX, EDX
+ *   arguments        EBX, ECX (EDX holds the port number for the OUT itself)
  *   the call         OUT to port HC_PORT (byte, word or dword width)
  *   result           EAX (the VMM writes it before the guest resumes)
  *
@@ -28,7 +28,12 @@
 #define HC_READ         4   /* EBX: address, ECX: length. EAX = bytes read,
                                0 at end of input (at most one line on a tty)   */
 #define HC_CLOCK        5   /* EDX:EAX = nanoseconds since the guest started    */
-#define HC_COUNT        6   /* number of defined calls                          */
+#define HC_DISK_READ    6   /* EBX: address, ECX: sector number. Reads one
+                               sector of the --disk FILE. EAX = 1              */
+#define HC_DISK_WRITE   7   /* the same, from guest memory to the disk         */
+#define HC_COUNT        8   /* number of defined calls                          */
+
+#define HC_SECTOR_SIZE  512 /* the unit of HC_DISK_READ / HC_DISK_WRITE        */
 
 /* HC_GETCHAR at end of input: EAX = -1. AL alone reads 0xFF, which is what
  * original Mini-KVM guests test; AH = 0xFF tells it apart from a real 0xFF byte. */
@@ -37,6 +42,8 @@
 /* Error results (EAX), the negated Linux errno values. */
 #define HC_ERR_IO       0xFFFFFFFB  /* -5:  the host could not read or write   */
 #define HC_ERR_FAULT    0xFFFFFFF2  /* -14: buffer not inside guest memory     */
+#define HC_ERR_NODEV    0xFFFFFFED  /* -19: no disk (mini-kvm ran without --disk) */
+#define HC_ERR_RANGE    0xFFFFFFEA  /* -22: sectors past the end of the disk   */
 #define HC_ERR_NOSYS    0xFFFFFFDA  /* -38: no such hypercall number           */
 
 #endif

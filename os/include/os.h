@@ -15,7 +15,24 @@
 #define SYS_WAIT    4	/* EBX: pid. EAX = its exit code (-1: killed)       */
 #define SYS_INFO    5	/* EBX: struct os_info *. EAX = 0                   */
 #define SYS_YIELD   6	/* give the CPU to the next process                 */
-#define SYSCALL_COUNT 7
+#define SYS_LIST    7	/* EBX: buffer, ECX: length. "name size\n" lines;
+			   EAX = bytes, or FS_ERR_*                          */
+#define SYS_READ_FILE  8	/* EBX: name (FS_NAME_MAX bytes), ECX: buffer,
+			   EDX: length. EAX = bytes read, or FS_ERR_*         */
+#define SYS_WRITE_FILE 9	/* the same; creates or replaces the file        */
+#define SYSCALL_COUNT 10
+
+/* The file system on the disk (fs.c): a flat directory of small files. */
+#define FS_NAME_MAX   24	/* with its NUL */
+#define FS_FILE_MAX   4096	/* bytes per file */
+#define FS_FILES      16
+#define FS_ERR_NO_DISK   (-2)
+#define FS_ERR_CORRUPT   (-3)
+#define FS_ERR_NOT_FOUND (-4)
+#define FS_ERR_FULL      (-5)
+#define FS_ERR_TOO_BIG   (-6)
+#define FS_ERR_IO        (-7)
+#define FS_ERR_NAME      (-8)
 
 #define USER_BASE  0x40000000u	/* where every program is loaded and runs */
 #define USER_SIZE  0x00400000u	/* one 4 MB page: code, data and stack   */

@@ -77,56 +77,13 @@ _Noreturn void power_off(int code) {
 		__asm__ volatile("cli; hlt");
 }
 
-/* kprintf: %s %c %d %u %x, with an optional width and 0 flag. */
-static void put_number(uint32_t n, unsigned base, bool negative, int width, char pad) {
-	char buf[16];
-	int i = sizeof(buf);
-
-	do
-		buf[--i] = "0123456789abcdef"[n % base];
-	while (n /= base);
-	if (negative)
-		buf[--i] = '-';
-	while (i > 0 && (int)sizeof(buf) - i < width)
-		buf[--i] = pad;
-	console_write(buf + i, sizeof(buf) - (size_t)i);
-}
-
 void kprintf(const char *fmt, ...) {
+	char buf[512];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	for (const char *p = fmt; *p; p++) {
-		const char *run = p;
-		int width = 0;
-		char pad = ' ';
-
-		while (*p && *p != '%')
-			p++;
-		console_write(run, (size_t)(p - run));
-		if (!*p)
-			break;
-		if (*++p == '0')
-			pad = '0', p++;
-		while (*p >= '0' && *p <= '9')
-			width = width * 10 + (*p++ - '0');
-		switch (*p) {
-		case 's': {
-			const char *s = va_arg(ap, const char *);
-			size_t n = 0;
-
-			while (s[n])
-				n++;
-			console_write(s, n);
-			break;
-		}
-		case 'c': { char ch = (char)va_arg(ap, int); console_write(&ch, 1); break; }
-		case 'd': { int v = va_arg(ap, int);
-			    put_number(v < 0 ? -(uint32_t)v : (uint32_t)v, 10, v < 0, width, pad); break; }
-		case 'u': put_number(va_arg(ap, uint32_t), 10, false, width, pad); break;
-		case 'x': put_number(va_arg(ap, uint32_t), 16, false, width, pad); break;
-		default: console_write(p, 1); break;
-		}
-	}
+	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	console_write(buf, (size_t)n);
 }

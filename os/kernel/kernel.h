@@ -2,6 +2,7 @@
 #ifndef KERNEL_H
 #define KERNEL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -38,6 +39,11 @@ static inline uint8_t inb(uint16_t port) {
 /* lib.c */
 void *memset(void *dst, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+int ksnprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* console.c: output and input, by hypercall on mini-kvm, else the UART */
 void console_init(void);
@@ -46,6 +52,17 @@ void console_write(const char *buf, size_t len);
 int console_poll(bool may_block);	/* a byte, -1 none yet, -2 end of input */
 void kprintf(const char *fmt, ...);
 _Noreturn void power_off(int code);
+
+/* disk.c: sectors by hypercall on mini-kvm, ATA PIO elsewhere */
+bool disk_init(void);
+int disk_read(uint32_t sector, void *buf);
+int disk_write(uint32_t sector, const void *buf);
+
+/* fs.c: the file system on the disk; FS_ERR_* when it cannot */
+void fs_init(void);
+int fs_list(char *buf, uint32_t len);
+int fs_read(const char *name, uint8_t *buf, uint32_t len);
+int fs_write(const char *name, const uint8_t *buf, uint32_t len);
 
 /* cpu.c: GDT, TSS, IDT, interrupt controller and timer */
 void cpu_init(void);

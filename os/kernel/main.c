@@ -3,7 +3,8 @@
  *   1. console: hypercalls on mini-kvm, the UART elsewhere     console.c
  *   2. paging: all RAM mapped for the kernel, 4 MB pages       proc.c
  *   3. GDT + TSS, IDT, PIC                                     cpu.c
- *   4. the timer at 100 Hz, the shell, the scheduler           cpu.c, proc.c
+ *   4. the timer at 100 Hz, the disk's file system             cpu.c, fs.c
+ *   5. the shell, and the scheduler from then on               proc.c
  */
 #include <mini-kvm/boot.h>
 
@@ -39,6 +40,7 @@ _Noreturn void kernel_main(uint32_t magic, const struct multiboot_info *info) {
 	cpu_init();
 	timer_init(100);
 	kprintf("1K OS: %u MB of memory\n", (memory_kb + 1023) / 1024);	/* firmware may keep a few KB */
+	fs_init();
 	if (proc_spawn(PROGRAM_SHELL) < 0) {
 		kprintf("1K OS: no memory for the shell (at least 8 MB needed)\n");
 		power_off(2);

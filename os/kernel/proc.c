@@ -276,6 +276,36 @@ static int32_t sys_info(struct trap_frame *f) {
 	return 0;
 }
 
+/* A file name: a FS_NAME_MAX-byte buffer, checked like any other. */
+static const char *user_name(struct trap_frame *f, const char *call) {
+	const char *name = user_buffer(f->ebx, FS_NAME_MAX);
+
+	if (!name)
+		bad_pointer(f, call);
+	return name;
+}
+
+static int32_t sys_list(struct trap_frame *f) {
+	char *buf = user_buffer(f->ebx, f->ecx);
+
+	if (!buf)
+		bad_pointer(f, "list");
+	return fs_list(buf, f->ecx);
+}
+
+static int32_t sys_file(struct trap_frame *f, bool write) {
+	const char *name = user_name(f, write ? "write_file" : "read_file");
+	uint8_t *buf = user_buffer(f->ecx, f->edx);
+
+	if (!buf) {
+		f->ebx = f->ecx;	/* the pointer that was bad, for the message */
+		bad_pointer(f, write ? "write_file" : "read_file");
+	}
+	return write ? fs_write(name, buf, f->edx) : fs_read(name, buf, f->edx);
+}
+
+static int32_t sys_read_file(struct trap_frame *f) { return sys_file(f, false); }
+static int32_t sys_write_file(struct trap_frame *f) { return sys_file(f, true); }
 static int32_t sys_exit(struct trap_frame *f) { exit_current((int)f->ebx); }
 static int32_t sys_spawn(struct trap_frame *f) { return proc_spawn(f->ebx); }
 static int32_t sys_yield(struct trap_frame *f) { (void)f; yield(); return 0; }
@@ -283,7 +313,8 @@ static int32_t sys_yield(struct trap_frame *f) { (void)f; yield(); return 0; }
 static int32_t (*const syscalls[SYSCALL_COUNT])(struct trap_frame *) = {
 	[SYS_EXIT] = sys_exit, [SYS_WRITE] = sys_write, [SYS_GETCHAR] = sys_getchar,
 	[SYS_SPAWN] = sys_spawn, [SYS_WAIT] = sys_wait, [SYS_INFO] = sys_info,
-	[SYS_YIELD] = sys_yield,
+	[SYS_YIELD] = sys_yield, [SYS_LIST] = sys_list, [SYS_READ_FILE] = sys_read_file,
+	[SYS_WRITE_FILE] = sys_write_file,
 };
 
 void syscall(struct trap_frame *f) {

@@ -4,7 +4,7 @@
 int main(void) {
 	for (int i = 0; i < 10; i++) {
 		printf("%d\n", i);
-		syscall3(SYS_YIELD, 0, 0);
+		yield();
 	}
 	return 0;
 }

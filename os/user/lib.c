@@ -120,3 +120,16 @@ int parse_int(const char **s, int *value) {
 	*s = p;
 	return 1;
 }
+
+const char *fs_error(int code) {
+	switch (code) {
+	case FS_ERR_NO_DISK: return "no disk";
+	case FS_ERR_CORRUPT: return "the disk's file system is corrupt";
+	case FS_ERR_NOT_FOUND: return "no such file";
+	case FS_ERR_FULL: return "the directory is full";
+	case FS_ERR_TOO_BIG: return "too big for a file";
+	case FS_ERR_IO: return "disk error";
+	case FS_ERR_NAME: return "bad file name";
+	default: return "unknown error";
+	}
+}

@@ -94,3 +94,31 @@ load helpers
 	require_host interrupts "deliver interrupts in 32-bit protected mode"
 	host_can timer
 }
+
+@test "--disk: sectors written in one run are there in the next" {
+	dd if=/dev/zero of="$BATS_TEST_TMPDIR/disk.img" bs=512 count=4 status=none
+	vmm --disk "$BATS_TEST_TMPDIR/disk.img" "$TGUESTS/pm-disk.elf"
+	expect_status 0
+	printf '%s\n' "sector 0 holds: " "read back: written by pm-disk" \
+		"past the end: HC_ERR_RANGE" "bad buffer: HC_ERR_FAULT" >"$BATS_TEST_TMPDIR/first"
+	expect_stdout "$BATS_TEST_TMPDIR/first"
+	vmm --disk "$BATS_TEST_TMPDIR/disk.img" "$TGUESTS/pm-disk.elf"
+	expect_status 0
+	[ "$(head -1 "$out")" = "sector 0 holds: written by pm-disk" ]
+}
+
+@test "without --disk the disk calls return HC_ERR_NODEV" {
+	vmm "$TGUESTS/pm-disk.elf"
+	expect_status 3
+	[ "$(cat "$out")" = "no disk" ]
+}
+
+@test "--disk refuses a missing file and a partial sector" {
+	vmm --disk "$BATS_TEST_TMPDIR/none.img" "$TGUESTS/pm-disk.elf"
+	expect_status 66
+	expect_stderr "mini-kvm: pm-disk: cannot open disk '$BATS_TEST_TMPDIR/none.img': No such file or directory"
+	head -c 700 /dev/zero >"$BATS_TEST_TMPDIR/odd.img"
+	vmm --disk "$BATS_TEST_TMPDIR/odd.img" "$TGUESTS/pm-disk.elf"
+	expect_status 65
+	expect_stderr "mini-kvm: pm-disk: disk '$BATS_TEST_TMPDIR/odd.img' must be a regular file of whole 512-byte sectors"
+}

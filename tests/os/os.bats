@@ -12,16 +12,37 @@ OS_MEMORY=32M
 
 # QEMU: serial on stdio, isa-debug-exit for the verdict: the kernel writes
 # its exit code to port 0xf4, and QEMU exits with (code << 1) | 1.
+# qemu_boot INPUT [DISK]
 qemu_boot() {
+	local disk=()
+	[ -z "${2:-}" ] || disk=(-drive "file=$2,format=raw,if=ide,index=0")
 	timeout 60 qemu-system-i386 -m "$OS_MEMORY" -display none -serial stdio \
-		-monitor none -net none -no-reboot \
+		-monitor none -net none -no-reboot "${disk[@]}" \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$KERNEL" \
 		<"$1" >"$out" 2>"$err" || status=$?
 }
 
+# mini_kvm_boot INPUT [DISK]
 mini_kvm_boot() {
-	"$MINI_KVM" -m "$OS_MEMORY" --timeout 60 "$KERNEL" <"$1" >"$out" 2>"$err" ||
-		status=$?
+	local disk=()
+	[ -z "${2:-}" ] || disk=(--disk "$2")
+	"$MINI_KVM" -m "$OS_MEMORY" --timeout 60 "${disk[@]}" "$KERNEL" <"$1" >"$out" \
+		2>"$err" || status=$?
+}
+
+# files ENGINE: write a file, power off, boot again on the same disk, read it.
+files() {
+	local disk=$BATS_TEST_TMPDIR/disk.img boot=${1}_boot
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	if [ "$1" = mini_kvm ]; then
+		require_host paging "use 32-bit paging"
+		require_host interrupts "deliver interrupts in 32-bit protected mode"
+	fi
+	dd if=/dev/zero of="$disk" bs=1024 count=128 status=none
+	$boot tests/os/files-write.in "$disk"
+	expect_stdout tests/os/files-write.out
+	$boot tests/os/files-read.in "$disk"
+	expect_stdout tests/os/files-read.out
 }
 
 # transcript qemu|mini-kvm NAME
@@ -65,6 +86,30 @@ setup() {
 	transcript qemu protection
 }
 
+@test "qemu: files survive a power-off (IDE disk)" { files qemu; }
+
+@test "qemu: a disk that is not ours: an error, files off, the shell works" {
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	head -c 131072 /dev/urandom >"$BATS_TEST_TMPDIR/junk.img"
+	qemu_boot tests/os/files-corrupt.in "$BATS_TEST_TMPDIR/junk.img"
+	expect_status 1
+	expect_stdout tests/os/files-corrupt.out
+}
+
+@test "qemu: a corrupt directory entry is refused, not trusted" {
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	local disk=$BATS_TEST_TMPDIR/disk.img
+	dd if=/dev/zero of="$disk" bs=1024 count=128 status=none
+	printf '1KOS-FS1' | dd of="$disk" conv=notrunc status=none
+	# entry 3: used = 1, size = 70000 (more than a file can hold)
+	printf 'big\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\001\0\0\0\160\021\001\0' |
+		dd of="$disk" bs=1 seek=$((512 + 3 * 32)) conv=notrunc status=none
+	qemu_boot tests/os/files-corrupt.in "$disk"
+	expect_status 1
+	grep -qx "disk: directory entry 3 is corrupt; files are off" "$out"
+	grep -qx "the disk's file system is corrupt" "$out"
+}
+
 @test "qemu: the timer runs: uptime is not 0" {
 	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
 	qemu_boot tests/os/sysinfo.in
@@ -77,6 +122,7 @@ setup() {
 @test "mini-kvm: 6 calculator" { transcript mini-kvm calc; }
 @test "mini-kvm: 9 system info" { transcript mini-kvm sysinfo; }
 @test "mini-kvm: protection" { transcript mini-kvm protection; }
+@test "mini-kvm: files survive a power-off (--disk)" { files mini_kvm; }
 
 @test "mini-kvm: on this host, the kernel either runs or is refused in one line" {
 	[ -r /dev/kvm ] || skip "no usable /dev/kvm on this host"

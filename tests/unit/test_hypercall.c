@@ -103,6 +103,39 @@ static void unknown_numbers_fail_softly(void **state)
 	fake_guest_free(&f);
 }
 
+static void disk_reads_writes_and_refuses(void **state)
+{
+	static uint8_t zeros[HC_SECTOR_SIZE * 2];
+	struct fake_guest f;
+	char path[64];
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	assert_int_equal(call(&f, HC_DISK_READ, 0, 0), GUEST_RUNNING);
+	assert_int_equal(rax(&f), HC_ERR_NODEV);		/* no --disk */
+	temp_file(path, zeros, sizeof(zeros));			/* two sectors */
+	assert_int_equal(disk_open(&f.g.disk, path, "t"), 0);
+	assert_int_equal(f.g.disk.sectors, 2);
+	memset(f.g.mem.host + 1024, 'x', HC_SECTOR_SIZE);
+	call(&f, HC_DISK_WRITE, 1024, 1);
+	assert_int_equal(rax(&f), 1);
+	call(&f, HC_DISK_READ, 0, 1);
+	assert_int_equal(rax(&f), 1);
+	assert_int_equal(f.g.mem.host[0], 'x');
+	assert_int_equal(f.g.mem.host[HC_SECTOR_SIZE - 1], 'x');
+	call(&f, HC_DISK_READ, 0, 2);				/* one past the end */
+	assert_int_equal(rax(&f), HC_ERR_RANGE);
+	call(&f, HC_DISK_READ, 0, 0xffffffff);
+	assert_int_equal(rax(&f), HC_ERR_RANGE);
+	call(&f, HC_DISK_READ, 4096 - HC_SECTOR_SIZE + 1, 0);	/* straddles the end */
+	assert_int_equal(rax(&f), HC_ERR_FAULT);
+	call(&f, HC_DISK_WRITE, 0xffffff00, 0);			/* wraps 2^32 */
+	assert_int_equal(rax(&f), HC_ERR_FAULT);
+	disk_close(&f.g.disk);
+	unlink(path);
+	fake_guest_free(&f);
+}
+
 static void clock_is_monotonic(void **state)
 {
 	struct fake_guest f;
@@ -149,6 +182,7 @@ int test_hypercall(void)
 		cmocka_unit_test(write_refuses_bad_buffers),
 		cmocka_unit_test(getchar_and_read_until_eof),
 		cmocka_unit_test(unknown_numbers_fail_softly),
+		cmocka_unit_test(disk_reads_writes_and_refuses),
 		cmocka_unit_test(clock_is_monotonic),
 		cmocka_unit_test(port_takes_number_from_out_data),
 	};
