@@ -70,6 +70,40 @@ static inline char *utoa32(uint32_t n, char *end) {
 	return end;
 }
 
+/* Interrupts, for the guests that ask for an irqchip: a 32-bit interrupt
+ * gate (Intel SDM Vol. 3A, 6.11, Figure 6-2) and the 8259 PIC with IRQ0-7
+ * at vectors 0x20-0x27, only the IRQs in UNMASKED let through. */
+#define GATE_INTERRUPT_32 0x8e	/* present, DPL 0, 32-bit interrupt gate */
+#define IRQ_VECTOR(irq) (0x20 + (irq))
+#define PIC1_COMMAND 0x20
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+#define PIC_EOI 0x20
+
+static inline uint64_t interrupt_gate(void (*handler)(void)) {
+	uint32_t h = (uint32_t)(uintptr_t)handler;
+
+	return (h & 0xffff) | (uint64_t)BOOT_CODE_SELECTOR << 16 |
+	       (uint64_t)GATE_INTERRUPT_32 << 40 | (uint64_t)(h >> 16) << 48;
+}
+
+static inline void load_idt(const uint64_t *idt, uint32_t entries) {
+	struct __attribute__((packed)) { uint16_t limit; uint32_t base; } idtr =
+		{ (uint16_t)(entries * 8 - 1), (uint32_t)(uintptr_t)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+static inline void pic_init(uint8_t unmasked) {
+	static const uint8_t icw[] = { 0x11, IRQ_VECTOR(0), 0x04, 0x01 };	/* ICW1-ICW4 */
+
+	outb(PIC1_COMMAND, icw[0]);
+	for (int i = 1; i < 4; i++)
+		outb(PIC1_DATA, icw[i]);
+	outb(PIC1_DATA, (uint8_t)~unmasked);
+	outb(PIC2_DATA, 0xff);
+}
+
 /*
  * Ask mini-kvm for interrupts (boot.h): an ELF note, name "mini-kvm", type
  * MINI_KVM_NOTE_FEATURES, 4 bytes of MINI_KVM_FEATURE_* bits. A section

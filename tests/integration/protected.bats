@@ -122,3 +122,11 @@ load helpers
 	expect_status 65
 	expect_stderr "mini-kvm: pm-disk: disk '$BATS_TEST_TMPDIR/odd.img' must be a regular file of whole 512-byte sectors"
 }
+
+@test "keyboard: each stdin byte raises IRQ1 through the irqchip" {
+	require_host interrupts "deliver interrupts in 32-bit protected mode"
+	printf 'typed\n' >"$BATS_TEST_TMPDIR/in"
+	STDIN=$BATS_TEST_TMPDIR/in vmm --timeout 10 "$TGUESTS/pm-keyboard-irq.elf"
+	expect_status 0
+	[ "$(cat "$out")" = "irq: typed" ]
+}
