@@ -232,7 +232,7 @@ int hypercall_io(void *guest, uint16_t offset, struct pio_access *access);
 void stats_print(const struct guest *g);
 
 /* options.c: the command line */
-#define MINI_KVM_VERSION "0.1.0"
+#define MINI_KVM_VERSION "0.2.0"
 struct options {
 	struct guest_config guest;
 	bool verbose, stats, no_color;
