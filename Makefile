@@ -25,6 +25,8 @@ PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c))
 
 .PHONY: all run run-os run-os-qemu check clean
+# Keep intermediate objects: no "rm" after the test summary, faster rebuilds.
+.SECONDARY:
 all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(B)/os/kernel.elf
 
 run: all
