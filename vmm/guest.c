@@ -135,6 +135,7 @@ static void *guest_thread(void *arg) {
 	struct guest *g = arg;
 
 	g->status = guest_boot(g);
+	clock_gettime(CLOCK_MONOTONIC, &g->stats.ready);
 	if (g->status == 0)
 		g->status = vcpu_run(g);
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.end);

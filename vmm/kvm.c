@@ -85,7 +85,8 @@ static uint64_t elapsed_ns(const struct timespec *since) {
 
 /* The in-kernel 8259 PICs + I/O APIC + local APIC, then the 8254 PIT on
  * IRQ0. Both must exist before the vCPU (KVM API 4.24 KVM_CREATE_IRQCHIP).
- * They cost milliseconds: each one is timed for --stats. */
+ * Each is timed for --stats. vm_create adds the memory slot first: measured
+ * here, a slot added after the irqchip took 5-9 ms instead of 0.1 ms. */
 static int create_irqchip(struct vm *vm, const char *who) {
 	struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
 	struct timespec t;
@@ -112,8 +113,8 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bo
 
 	*vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = kvm->run_size };
 	if ((vm->fd = KVM_IOCTL(kvm->fd, KVM_CREATE_VM, 0, who)) < 0 ||
-	    (irqchip && create_irqchip(vm, who)) ||
 	    KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &ram, who) < 0 ||
+	    (irqchip && create_irqchip(vm, who)) ||
 	    (vm->vcpu_fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, 0, who)) < 0)
 		return EX_UNAVAILABLE;
 	/* kvm_run: the page(s) the vCPU shares with us (KVM API 5 "The kvm_run structure"). */

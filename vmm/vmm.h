@@ -199,7 +199,7 @@ struct guest {
 		uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number */
 		uint64_t hypercalls[HC_COUNT], unknown_hypercalls, unclaimed_memory;
 		uint64_t irqchip_ns, pit_ns;		/* 0: not created */
-		struct timespec start, end;		/* VM creation, guest end */
+		struct timespec start, ready, end;	/* VM creation, first KVM_RUN, end */
 	} stats;
 	pthread_t thread;
 	bool started;

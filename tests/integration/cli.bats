@@ -62,7 +62,7 @@ load helpers
 	expect_stderr_line "mini-kvm: hello: exits       2 (IO 1, HLT 1)"
 	expect_stderr_line "mini-kvm: hello: hypercalls  1 (WRITE 1), unknown 0"
 	expect_stderr_line "mini-kvm: hello: unclaimed   0 port accesses, 0 memory accesses"
-	grep -Eq '^mini-kvm: hello: wall time   [0-9]+\.[0-9]{3} ms \(VM creation to guest end\)$' "$err"
+	grep -Eq '^mini-kvm: hello: wall time   [0-9]+\.[0-9]{3} ms \(VM creation to guest end\), set-up [0-9]+\.[0-9]{3} ms$' "$err"
 }
 
 @test "--stats counts one exit per byte for PUTCHAR" {
