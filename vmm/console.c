@@ -42,8 +42,10 @@ static void emit(struct console *c, bool end_line) {
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
-			break;	/* stdout is gone: the output is lost */
+		if (w <= 0) {	/* stdout is gone: the guest is stopped (vcpu.c) */
+			c->write_error = w < 0 ? errno : EIO;
+			break;
+		}
 		done += (size_t)w;
 	}
 	pthread_mutex_unlock(&output_lock);

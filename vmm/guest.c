@@ -5,8 +5,8 @@
  * cannot reach another's memory because KVM gives each VM its own address
  * space, not because of any convention of ours.
  */
-#define _GNU_SOURCE	/* pthread_clockjoin_np */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,8 +142,14 @@ static void *guest_thread(void *arg) {
 	kbd_stop(&g->kbd);
 	disk_close(&g->disk);
 	console_close(&g->console);
+	if (g->console.write_error && g->status == 0) {	/* its last line was lost */
+		log_error(g->name, "cannot write its output: %s", strerror(g->console.write_error));
+		g->status = EX_IOERR;
+	}
 	vm_destroy(&g->vm);
 	guest_memory_unmap(&g->mem);
+	atomic_store(&g->finished, true);
+	pthread_kill(g->supervisor, GUEST_DONE_SIGNAL);
 	return NULL;
 }
 
@@ -168,27 +174,57 @@ static struct timespec seconds_from_now(double seconds) {
 	return (struct timespec){ .tv_sec = t.tv_sec + ns / 1000000000, .tv_nsec = ns % 1000000000 };
 }
 
-/* Join the guests in order. Past the deadline, ask every guest not yet
- * joined to stop, and kick it again every 50 ms until it does. */
-void guests_wait(struct guest *guests, int count, double timeout) {
-	struct timespec deadline = seconds_from_now(timeout);
+static struct timespec time_until(const struct timespec *deadline) {
+	struct timespec now;
+	long long ns;
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ns = (deadline->tv_sec - now.tv_sec) * 1000000000LL + deadline->tv_nsec - now.tv_nsec;
+	ns = ns < 0 ? 0 : ns;
+	return (struct timespec){ .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+}
+
+/* Ask every guest still running to stop (SIGNO: why, 0 for --timeout). */
+static void stop_all(struct guest *guests, int count, int signo) {
 	for (int i = 0; i < count; i++) {
-		if (!guests[i].started)
-			continue;
-		if (timeout <= 0) {
-			pthread_join(guests[i].thread, NULL);
-			continue;
-		}
-		while (pthread_clockjoin_np(guests[i].thread, NULL, CLOCK_MONOTONIC,
-					    &deadline) == ETIMEDOUT) {
-			for (int j = i; j < count; j++) {
-				if (guests[j].started) {
-					atomic_store(&guests[j].stop_requested, true);
-					vcpu_kick(guests[j].thread);
-				}
-			}
-			deadline = seconds_from_now(0.05);
+		if (guests[i].started && !atomic_load(&guests[i].finished)) {
+			guests[i].stop_signal = signo;
+			atomic_store(&guests[i].stop_requested, true);
+			vcpu_kick(guests[i].thread);
 		}
 	}
+}
+
+static bool all_finished(struct guest *guests, int count) {
+	for (int i = 0; i < count; i++)
+		if (guests[i].started && !atomic_load(&guests[i].finished))
+			return false;
+	return true;
+}
+
+/* The supervisor: sleep in sigtimedwait until a guest finishes
+ * (GUEST_DONE_SIGNAL), the user sends SIGINT or SIGTERM, or --timeout
+ * passes; then stop the others, kicking again every 50 ms until they have.
+ * Returns the signal that stopped the run, or 0. */
+int guests_wait(struct guest *guests, int count, double timeout, const sigset_t *signals) {
+	struct timespec deadline = seconds_from_now(timeout), wait;
+	bool stopping = false;
+	int stopped_by = 0;
+
+	while (!all_finished(guests, count)) {
+		int signo;
+
+		wait = stopping ? (struct timespec){ .tv_nsec = 50000000 } : time_until(&deadline);
+		signo = sigtimedwait(signals, NULL, stopping || timeout > 0 ? &wait : NULL);
+		if (signo == SIGINT || signo == SIGTERM)
+			stopped_by = signo;
+		if (stopped_by || (signo < 0 && errno == EAGAIN)) {
+			stopping = true;
+			stop_all(guests, count, stopped_by);
+		}
+	}
+	for (int i = 0; i < count; i++)
+		if (guests[i].started)
+			pthread_join(guests[i].thread, NULL);
+	return stopped_by;
 }

@@ -5,9 +5,12 @@
  *   3. open /dev/kvm once, check version and caps       kvm.c
  *   4. one thread per guest: image, memory, VM, vCPU,
  *      CPU mode, devices, then the exit loop            guest.c, vcpu.c
- *   5. wait for every guest, enforcing --timeout        guest.c
+ *   5. wait for every guest, enforcing --timeout and
+ *      stopping all on SIGINT/SIGTERM                  guest.c
  *   6. --stats, then the exit status                    stats.c
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +39,7 @@ static void guests_init(struct guest *guests, const struct options *opts,
 		*g = (struct guest){ .image_path = opts->images[i], .config = &opts->guest,
 				     .kvm = kvm, .input = i == 0 ? stdin_input : NULL,
 				     .disk_path = i == 0 ? opts->guest.disk : NULL,
-				     .disk = { .fd = -1 } };
+				     .disk = { .fd = -1 }, .supervisor = pthread_self() };
 		guest_name_from_path(g->name, sizeof(g->name), g->image_path);
 		for (int j = 0; j < i; j++) {
 			size_t len = strlen(g->name);
@@ -49,14 +52,39 @@ static void guests_init(struct guest *guests, const struct options *opts,
 	}
 }
 
+/* Step 4's precondition. SIGINT, SIGTERM and GUEST_DONE_SIGNAL are blocked
+ * here, before any thread exists, so every thread inherits the mask and
+ * only the supervisor takes them, with sigtimedwait (guest.c). A closed
+ * stdout must not kill us: SIGPIPE is ignored and the write fails instead. */
+static void block_supervisor_signals(sigset_t *signals) {
+	sigemptyset(signals);
+	sigaddset(signals, SIGINT);
+	sigaddset(signals, SIGTERM);
+	sigaddset(signals, GUEST_DONE_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* A standard stream closed by our caller must stay closed in effect: if
+ * fd 1 were free, /dev/kvm could get it and guest output would go there.
+ * Each closed one becomes /dev/null opened read-only: reads see the end,
+ * writes fail with EBADF (and a guest writing to it is stopped, exit 74). */
+static void hold_standard_fds(void) {
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDONLY) != fd)
+			_exit(EX_OSERR);
+}
+
 int main(int argc, char **argv) {
 	static struct input stdin_input;
 	struct options opts;
 	struct guest *guests;
 	struct kvm kvm;
+	sigset_t signals;
 	char why[256];
-	int status = 0;
+	int status = 0, stopped_by;
 
+	hold_standard_fds();
 	switch (options_parse(argc, argv, &opts)) {
 	case OPTIONS_DONE: return 0;
 	case OPTIONS_BAD: return EX_USAGE;
@@ -77,9 +105,10 @@ int main(int argc, char **argv) {
 		return status;
 	}
 	vcpu_kick_setup();
+	block_supervisor_signals(&signals);
 	for (int i = 0; i < opts.image_count; i++)
 		guest_start(&guests[i]);
-	guests_wait(guests, opts.image_count, opts.guest.timeout);
+	stopped_by = guests_wait(guests, opts.image_count, opts.guest.timeout, &signals);
 
 	/* Step 6. One guest: its status; several: the first non-zero one. */
 	for (int i = 0; i < opts.image_count; i++) {
@@ -90,5 +119,5 @@ int main(int argc, char **argv) {
 	}
 	kvm_close(&kvm);
 	free(guests);
-	return status;
+	return stopped_by ? EXIT_SIGNAL_BASE + stopped_by : status;
 }

@@ -31,7 +31,8 @@ static const char usage[] =
 	"One guest: stdout carries exactly its output. Several: each line starts\n"
 	"with \"[name] \". Exit status: the guest's HC_EXIT code (0 after HLT); with\n"
 	"several guests the first non-zero one; 64 usage, 65 bad image, 66 cannot\n"
-	"open image, 69 KVM unavailable, 70 guest crashed, 124 timeout.\n";
+	"open image, 69 KVM unavailable, 70 guest crashed, 74 output lost,\n"
+	"124 timeout, 130/143 stopped by SIGINT/SIGTERM. At most 64 guests.\n";
 
 /* "65536", "256K", "1M" (K and M are powers of 1024). 0, or -1 if not a size. */
 int parse_size(const char *text, uint64_t *bytes) {
@@ -131,6 +132,11 @@ enum options_result options_parse(int argc, char **argv, struct options *opts) {
 			return r > 0 ? OPTIONS_DONE : OPTIONS_BAD;
 	if (optind >= argc) {
 		log_error(NULL, "no image given (usage: mini-kvm [OPTIONS] IMAGE...)");
+		return OPTIONS_BAD;
+	}
+	if (argc - optind > GUESTS_MAX) {
+		log_error(NULL, "%d images: at most %d guests run in one mini-kvm", argc - optind,
+			  GUESTS_MAX);
 		return OPTIONS_BAD;
 	}
 	opts->images = argv + optind;

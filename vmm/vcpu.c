@@ -3,6 +3,7 @@
  * kernel leaves to us, and vcpu_handle_exit() is the whole list of answers.
  * KVM API 5, "The kvm_run structure", describes each exit.
  */
+#define _GNU_SOURCE	/* sigabbrev_np */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -147,15 +148,27 @@ void vcpu_kick(pthread_t thread) {
 	pthread_kill(thread, VCPU_KICK_SIGNAL);
 }
 
+static int stopped(struct guest *g) {
+	if (g->stop_signal) {
+		log_error(g->name, "stopped by SIG%s", sigabbrev_np(g->stop_signal));
+		return EXIT_SIGNAL_BASE + g->stop_signal;
+	}
+	log_error(g->name, "stopped: still running after the %g s timeout (--timeout)",
+		  g->config->timeout);
+	return EXIT_TIMEOUT;
+}
+
 int vcpu_run(struct guest *g) {
 	int status = GUEST_RUNNING;
 
 	running = g->vm.run;
 	while (status == GUEST_RUNNING) {
 		if (atomic_load(&g->stop_requested)) {
-			log_error(g->name, "stopped: still running after the %g s timeout "
-				  "(--timeout)", g->config->timeout);
-			status = EXIT_TIMEOUT;
+			status = stopped(g);
+		} else if (g->console.write_error) {
+			log_error(g->name, "stopped: cannot write its output: %s",
+				  strerror(g->console.write_error));
+			status = EX_IOERR;
 		} else if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) == 0) {
 			status = vcpu_handle_exit(g);
 		} else if (errno == EINTR || errno == EAGAIN) {

@@ -7,6 +7,7 @@
 
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@
 /* Exit statuses (DESIGN.md section 3) beyond those of <sysexits.h>. */
 #define EXIT_GUEST_CRASHED EX_SOFTWARE	/* 70 */
 #define EXIT_TIMEOUT 124
+#define EXIT_SIGNAL_BASE 128		/* 130 after SIGINT, 143 after SIGTERM */
 #define GUEST_RUNNING (-1)	/* what a handler returns to let the guest go on */
 
 /* log.c: the VMM's own messages on stderr, "mini-kvm: WHO: ...", a line per write */
@@ -94,6 +96,7 @@ struct console {
 	bool prefixed;		/* several guests: "[name] " and whole lines only */
 	char prefix[96], line[CONSOLE_LINE_MAX];
 	size_t prefix_len, len;
+	int write_error;	/* errno of a failed write: the output is lost */
 };
 void console_init(struct console *c, int fd, const char *name, bool prefixed, int color);
 void console_putc(struct console *c, uint8_t byte);
@@ -203,12 +206,16 @@ struct guest {
 	} stats;
 	pthread_t thread;
 	bool started;
-	atomic_bool stop_requested;	/* set by the supervisor on --timeout */
+	pthread_t supervisor;		/* told when this guest has finished */
+	atomic_bool stop_requested;	/* set by the supervisor: --timeout or a signal */
+	atomic_int stop_signal;		/* SIGINT/SIGTERM that stopped it, 0: --timeout */
+	atomic_bool finished;
 	int status;			/* the exit status, once joined */
 };
 void guest_name_from_path(char *name, size_t size, const char *path);
 void guest_start(struct guest *g);
-void guests_wait(struct guest *guests, int count, double timeout);
+#define GUEST_DONE_SIGNAL SIGUSR2	/* a guest thread to the supervisor: finished */
+int guests_wait(struct guest *guests, int count, double timeout, const sigset_t *signals);
 int guest_crashed(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* vcpu.c: the KVM_RUN loop and the exit switch */
@@ -233,6 +240,7 @@ void stats_print(const struct guest *g);
 
 /* options.c: the command line */
 #define MINI_KVM_VERSION "0.2.0"
+#define GUESTS_MAX 64		/* threads, VMs and file descriptors stay bounded */
 struct options {
 	struct guest_config guest;
 	bool verbose, stats, no_color;

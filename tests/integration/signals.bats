@@ -1,0 +1,85 @@
+#!/usr/bin/env bats
+# Signals and limits: SIGINT/SIGTERM stop every guest cleanly, a closed or
+# broken stdout stops a guest with a defined status, and the guest count
+# is bounded.
+
+load helpers
+
+# start_bg ARGS...: mini-kvm in the background; its pid in $pid.
+start_bg() {
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr
+	"$MINI_KVM" "$@" </dev/null >"$out" 2>"$err" &
+	pid=$!
+}
+
+# wait_for_start: until the guest threads are in their exit loops.
+wait_for_start() { sleep 0.5; }
+
+@test "SIGINT stops every guest, names each one, exit 130" {
+	start_bg "$TGUESTS/forever.bin" "$TGUESTS/forever.bin"
+	wait_for_start
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	expect_status 130
+	expect_stderr_line "mini-kvm: forever: stopped by SIGINT"
+	expect_stderr_line "mini-kvm: forever#2: stopped by SIGINT"
+	[ "$(wc -l <"$err")" -eq 2 ]
+}
+
+@test "SIGTERM stops the guest, exit 143" {
+	start_bg "$TGUESTS/forever.bin"
+	wait_for_start
+	kill -TERM "$pid"
+	status=0
+	wait "$pid" || status=$?
+	expect_status 143
+	expect_stderr "mini-kvm: forever: stopped by SIGTERM"
+}
+
+@test "SIGINT while a guest waits for input stops it too" {
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	sleep 3 >"$BATS_TEST_TMPDIR/in" &	# a writer that sends nothing
+	"$MINI_KVM" "$GUESTS/echo.bin" <"$BATS_TEST_TMPDIR/in" >"$out" 2>"$err" &
+	pid=$!
+	wait_for_start
+	kill -INT "$pid"
+	status=0
+	wait "$pid" || status=$?
+	expect_status 130
+	expect_stderr "mini-kvm: echo: stopped by SIGINT"
+}
+
+@test "a closed stdout: the guest is stopped, exit 74" {
+	out=/dev/null err=$BATS_TEST_TMPDIR/stderr status=0
+	"$MINI_KVM" "$GUESTS/hello.bin" >&- 2>"$err" || status=$?
+	expect_status 74
+	expect_stderr "mini-kvm: hello: stopped: cannot write its output: Bad file descriptor"
+}
+
+@test "a reader that goes away (SIGPIPE): the guest is stopped, exit 74" {
+	err=$BATS_TEST_TMPDIR/stderr status=0
+	# stdout: a pipe whose read end is already closed (perl is in every
+	# Debian: perl-base is essential).
+	perl -e 'pipe(my $r, my $w) or die; close $r; open(STDOUT, ">&", $w) or die;
+		 exec @ARGV or die' "$MINI_KVM" "$GUESTS/counter.bin" 2>"$err" || status=$?
+	expect_status 74
+	expect_stderr "mini-kvm: counter: stopped: cannot write its output: Broken pipe"
+}
+
+@test "more than 64 guests is a usage error" {
+	local images=()
+	for _ in $(seq 65); do images+=("$GUESTS/minimal.bin"); done
+	vmm "${images[@]}"
+	expect_status 64
+	expect_stderr "mini-kvm: 65 images: at most 64 guests run in one mini-kvm"
+}
+
+@test "64 guests run" {
+	local images=()
+	for _ in $(seq 64); do images+=("$GUESTS/hello.bin"); done
+	vmm --no-color "${images[@]}"
+	expect_status 0
+	[ "$(grep -c 'Hello, KVM!$' "$out")" -eq 64 ]
+}
