@@ -24,7 +24,7 @@ PM_GUESTS      := hello uart
 PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c))
 
-.PHONY: all run run-os run-os-qemu check clean
+.PHONY: all run run-os run-os-qemu check fuzz clean
 # Keep intermediate objects: no "rm" after the test summary, faster rebuilds.
 .SECONDARY:
 all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(B)/os/kernel.elf
@@ -32,8 +32,14 @@ all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(B)/os/kernel.elf
 run: all
 	$(B)/mini-kvm $(B)/guests/real/hello.bin
 
-check: all $(B)/asan/mini-kvm $(B)/tests/unit-tests $(TEST_GUESTS) $(PM_TEST_GUESTS)
+check: all $(B)/asan/mini-kvm $(B)/tests/unit-tests $(TEST_GUESTS) $(PM_TEST_GUESTS) \
+       $(FUZZERS)
 	tests/run
+
+# Each fuzzer for FUZZ_SECONDS (make check: 10), new inputs kept in build/.
+FUZZ_SECONDS ?= 300
+fuzz: $(FUZZERS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
 
 # --- the VMM ---------------------------------------------------------------
 $(B)/mini-kvm: $(VMM_OBJS)
@@ -55,6 +61,21 @@ $(B)/asan/%.o: %.c
 $(B)/tests/unit-tests: $(UNIT_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lcmocka $(LDLIBS)
+
+# --- libFuzzer harnesses (clang): the VMM's parsers with ASan + UBSan -----
+FUZZ_CC    := clang
+FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_NAMES := image hypercall uart options
+FUZZERS    := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
+FUZZ_OBJS  := $(patsubst %.c,$(B)/fuzz/%.o,$(filter-out vmm/main.c,$(VMM_SRCS)))
+
+$(B)/fuzz/vmm/%.o: vmm/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) -c -o $@ $<
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
+	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Iinclude -Ivmm -o $@ $< \
+	   $(FUZZ_OBJS) -pthread
 
 # --- guests: assembled with the C preprocessor, linked at 0, then stripped
 # --- to a flat binary ------------------------------------------------------

@@ -132,11 +132,12 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bo
  * hypervisor is present, leaf 0x40000000 says which (boot.h; KVM API 4.46
  * KVM_GET_SUPPORTED_CPUID, 4.73 KVM_SET_CPUID2). */
 int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who) {
-	struct {
+	union {		/* a kvm_cpuid2 with room for VM_CPUID_MAX entries */
 		struct kvm_cpuid2 header;
-		struct kvm_cpuid_entry2 entries[VM_CPUID_MAX];
+		uint8_t room[sizeof(struct kvm_cpuid2) +
+			     VM_CPUID_MAX * sizeof(struct kvm_cpuid_entry2)];
 	} cpuid = { .header.nent = VM_CPUID_MAX - 1 };		/* one slot kept for ours */
-	struct kvm_cpuid_entry2 *leaf = NULL, *e = cpuid.entries;
+	struct kvm_cpuid_entry2 *leaf = NULL, *e = cpuid.header.entries;
 
 	if (KVM_IOCTL(kvm->fd, KVM_GET_SUPPORTED_CPUID, &cpuid, who) < 0)
 		return EX_UNAVAILABLE;

@@ -25,6 +25,7 @@
 
 /* log.c: the VMM's own messages on stderr, "mini-kvm: WHO: ...", a line per write */
 extern bool log_verbose_enabled;
+extern int log_fd;
 void log_error(const char *who, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #define log_verbose(...) do { if (log_verbose_enabled) log_error(__VA_ARGS__); } while (0)
 
