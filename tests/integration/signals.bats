@@ -83,3 +83,30 @@ wait_for_start() { sleep 0.5; }
 	expect_status 0
 	[ "$(grep -c 'Hello, KVM!$' "$out")" -eq 64 ]
 }
+
+@test "valgrind: a parallel run leaks no memory, no fd valgrind can see" {
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--track-fds=yes --error-exitcode=9 build/mini-kvm --no-color \
+		"$GUESTS/hello.bin" "$GUESTS/counter.bin" "$PGUESTS/hello.elf" \
+		</dev/null >"$out" 2>"$err" || status=$?
+	expect_status 0
+	grep -q "All heap blocks were freed -- no leaks are possible" "$err"
+	grep -q "ERROR SUMMARY: 0 errors" "$err"
+	# Every fd open at exit was already open when we started.
+	[ "$(grep -c '^==[0-9]*== Open file descriptor' "$err")" -eq \
+	  "$(grep -c '<inherited from parent>' "$err")" ]
+	[ "$(grep -c "^\[" "$out")" -eq 14 ]	# hello 1, counter 10, hello#3 3
+}
+
+@test "strace: every fd opened, KVM's VM and vCPU fds included, is closed" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	local dir=$BATS_TEST_TMPDIR/strace
+	mkdir "$dir"
+	dd if=/dev/zero of="$BATS_TEST_TMPDIR/disk.img" bs=512 count=4 status=none
+	strace -ff -ttt -e trace=open,openat,ioctl,close -o "$dir/t" build/mini-kvm \
+		--disk "$BATS_TEST_TMPDIR/disk.img" --irqchip=on "$TGUESTS/pm-disk.elf" \
+		"$GUESTS/hello.bin" "$PGUESTS/hello.elf" </dev/null >/dev/null 2>&1
+	sort -n "$dir"/t.* | awk -f tests/integration/fds-left-open.awk
+}
