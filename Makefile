@@ -19,7 +19,7 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/asan/%.o) $(filter-out %/main.o,$(ASAN_OBJS))
 
 GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart
 GUEST_BINS  := $(GUESTS:%=$(B)/guests/real/%.bin)
-TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S))
+TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S tests/hostile/*.S))
 PM_GUESTS      := hello uart
 PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c))
