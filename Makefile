@@ -20,6 +20,9 @@ UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/asan/%.o) $(filter-out %/main.o,$(ASAN_OBJS))
 GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart
 GUEST_BINS  := $(GUESTS:%=$(B)/guests/real/%.bin)
 TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S tests/hostile/*.S))
+# (defined before the rules: a rule's prerequisites are expanded as it is read)
+FUZZ_NAMES := image hypercall uart options
+FUZZERS    := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 PM_GUESTS      := hello uart
 PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c))
@@ -65,8 +68,6 @@ $(B)/tests/unit-tests: $(UNIT_OBJS)
 # --- libFuzzer harnesses (clang): the VMM's parsers with ASan + UBSan -----
 FUZZ_CC    := clang
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_NAMES := image hypercall uart options
-FUZZERS    := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 FUZZ_OBJS  := $(patsubst %.c,$(B)/fuzz/%.o,$(filter-out vmm/main.c,$(VMM_SRCS)))
 
 $(B)/fuzz/vmm/%.o: vmm/%.c
