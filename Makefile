@@ -5,7 +5,7 @@ CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARNINGS := -std=gnu11 -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -MMD -MP
-LDLIBS   := -pthread
+LDLIBS   := -pthread -lseccomp
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 B        := build
@@ -76,7 +76,7 @@ $(B)/fuzz/vmm/%.o: vmm/%.c
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJS)
 	$(FUZZ_CC) $(WARNINGS) $(FUZZ_FLAGS) -fsanitize=fuzzer -Iinclude -Ivmm -o $@ $< \
-	   $(FUZZ_OBJS) -pthread
+	   $(FUZZ_OBJS) $(LDLIBS)
 
 # --- guests: assembled with the C preprocessor, linked at 0, then stripped
 # --- to a flat binary ------------------------------------------------------

@@ -93,7 +93,7 @@ static int boot_protected(struct guest *g, const struct image *img) {
 		return rc;
 	g->stats.irqchip_ns = g->vm.irqchip_ns;
 	g->stats.pit_ns = g->vm.pit_ns;
-	kbd_init(&g->kbd, g->input, &g->vm, g->name);
+	kbd_init(&g->kbd, g->input, &g->vm, !g->config->no_seccomp, g->name);
 	pio_register(&g->pio, "keyboard data", KBD_DATA_PORT, 1, kbd_io, &g->kbd);
 	pio_register(&g->pio, "keyboard status", KBD_STATUS_PORT, 1, kbd_io, &g->kbd);
 	if (kbd_start(&g->kbd) < 0) {
@@ -135,6 +135,8 @@ static void *guest_thread(void *arg) {
 	struct guest *g = arg;
 
 	g->status = guest_boot(g);
+	if (g->status == 0 && !g->config->no_seccomp)
+		g->status = seccomp_confine(g->disk.fd, g->name);	/* set-up is over */
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.ready);
 	if (g->status == 0)
 		g->status = vcpu_run(g);

@@ -105,6 +105,7 @@ int main(int argc, char **argv) {
 		return status;
 	}
 	vcpu_kick_setup();
+	seccomp_report_setup();
 	block_supervisor_signals(&signals);
 	for (int i = 0; i < opts.image_count; i++)
 		guest_start(&guests[i]);

@@ -23,6 +23,8 @@ static const char usage[] =
 	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
 	"                      KVM's interrupt controllers and timer; auto follows\n"
 	"                      the guest's ELF note (docs/writing-guests.md)\n"
+	"      --no-seccomp    run guest threads without their seccomp filter\n"
+	"                      (for valgrind and debuggers; see docs/security.md)\n"
 	"  -v, --verbose       describe every VM exit on stderr\n"
 	"      --stats         print wall time, exits and hypercalls per guest\n"
 	"  -t, --timeout SECS  stop a guest still running after SECS seconds\n"
@@ -31,8 +33,9 @@ static const char usage[] =
 	"One guest: stdout carries exactly its output. Several: each line starts\n"
 	"with \"[name] \". Exit status: the guest's HC_EXIT code (0 after HLT); with\n"
 	"several guests the first non-zero one; 64 usage, 65 bad image, 66 cannot\n"
-	"open image, 69 KVM unavailable, 70 guest crashed, 74 output lost,\n"
-	"124 timeout, 130/143 stopped by SIGINT/SIGTERM. At most 64 guests.\n";
+	"open image, 69 KVM unavailable, 70 guest crashed, 71 OS or seccomp\n"
+	"error, 74 output lost, 124 timeout, 130/143 stopped by SIGINT/SIGTERM.\n"
+	"At most 64 guests.\n";
 
 /* "65536", "256K", "1M" (K and M are powers of 1024). 0, or -1 if not a size. */
 int parse_size(const char *text, uint64_t *bytes) {
@@ -91,13 +94,14 @@ static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
 	return -1;
 }
 
-enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK };
+enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { "irqchip", required_argument, NULL, OPT_IRQCHIP },
-	{ "disk", required_argument, NULL, OPT_DISK }, { NULL, 0, NULL, 0 },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP }, { NULL, 0, NULL, 0 },
 };
 
 /* One option: 0 ok, -1 usage error, 1 help or version printed. */
@@ -106,6 +110,7 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	case 'm': return parse_memory(optarg, &opts->guest.memory);
 	case 't': return parse_timeout(optarg, &opts->guest.timeout);
 	case OPT_DISK: opts->guest.disk = optarg; return 0;
+	case OPT_NO_SECCOMP: opts->guest.no_seccomp = true; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
 	case 'v': opts->verbose = true; return 0;
 	case OPT_STATS: opts->stats = true; return 0;

@@ -166,10 +166,10 @@ struct kbd {
 	struct vm *vm;
 	const char *who;
 	pthread_t thread;	/* raises IRQ1 when stdin has a byte */
-	bool started;
+	bool started, confine;	/* confine: under the seccomp filter */
 	atomic_bool armed, at_end, stop;
 };
-void kbd_init(struct kbd *k, struct input *in, struct vm *vm, const char *who);
+void kbd_init(struct kbd *k, struct input *in, struct vm *vm, bool confine, const char *who);
 int kbd_io(void *kbd, uint16_t offset, struct pio_access *access);
 int kbd_start(struct kbd *k);
 void kbd_stop(struct kbd *k);
@@ -182,6 +182,7 @@ struct guest_config {
 	double timeout;		/* seconds; 0: none */
 	enum irqchip_choice irqchip;	/* AUTO: as the guest's ELF note asks */
 	const char *disk;		/* --disk FILE: the first guest's disk */
+	bool no_seccomp;		/* --no-seccomp: for valgrind and debuggers */
 };
 enum cpu_mode { MODE_REAL, MODE_PROTECTED };
 struct guest {
@@ -230,6 +231,10 @@ void vcpu_kick(pthread_t thread);
 enum host_feature { HOST_PAGING32, HOST_INTERRUPTS, HOST_FEATURES };
 bool host_can(const struct kvm *kvm, enum host_feature feature);
 const char *host_cannot_run(struct guest *g);	/* what it needed, or NULL */
+
+/* seccomp.c: the system calls a guest's threads may make after set-up */
+void seccomp_report_setup(void);	/* SIGSYS: say which call, then exit 71 */
+int seccomp_confine(int disk_fd, const char *who);
 
 /* hypercall.c: the table behind port HC_PORT */
 int hypercall_dispatch(struct guest *g, uint32_t nr, struct kvm_regs *regs);

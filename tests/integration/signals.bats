@@ -88,7 +88,7 @@ wait_for_start() { sleep 0.5; }
 	command -v valgrind >/dev/null || skip "valgrind is not installed"
 	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
 	valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
-		--track-fds=yes --error-exitcode=9 build/mini-kvm --no-color \
+		--track-fds=yes --error-exitcode=9 build/mini-kvm --no-seccomp --no-color \
 		"$GUESTS/hello.bin" "$GUESTS/counter.bin" "$PGUESTS/hello.elf" \
 		</dev/null >"$out" 2>"$err" || status=$?
 	expect_status 0
@@ -109,4 +109,33 @@ wait_for_start() { sleep 0.5; }
 		--disk "$BATS_TEST_TMPDIR/disk.img" --irqchip=on "$TGUESTS/pm-disk.elf" \
 		"$GUESTS/hello.bin" "$PGUESTS/hello.elf" </dev/null >/dev/null 2>&1
 	sort -n "$dir"/t.* | awk -f tests/integration/fds-left-open.awk
+}
+
+# seccomp_of PID: the Seccomp mode of each of its own threads, main first
+# (KVM's "kvm-nx-lpage-recovery" kernel workers, one per VM, are left out).
+seccomp_of() {
+	local t
+	for t in $(ls /proc/"$1"/task | sort -n); do
+		[ "$(cat /proc/"$1"/task/"$t"/comm)" = mini-kvm ] || continue
+		awk '/^Seccomp:/ { print $2 }' /proc/"$1"/task/"$t"/status
+	done | tr '\n' ' '
+}
+
+@test "seccomp: guest threads are filtered, the supervisor is not" {
+	start_bg "$TGUESTS/forever.bin" "$TGUESTS/forever.bin"
+	wait_for_start
+	modes=$(seccomp_of "$pid")
+	kill -TERM "$pid"
+	wait "$pid" || true
+	echo "Seccomp modes: $modes" >&2
+	[ "$modes" = "0 2 2 " ]		# main thread: none; vCPU threads: filter (2)
+}
+
+@test "seccomp: --no-seccomp leaves them unfiltered" {
+	start_bg --no-seccomp "$TGUESTS/forever.bin"
+	wait_for_start
+	modes=$(seccomp_of "$pid")
+	kill -TERM "$pid"
+	wait "$pid" || true
+	[ "$modes" = "0 0 " ]
 }

@@ -14,5 +14,6 @@ int main(void)
 	failures += test_uart();
 	failures += test_hypercall();
 	failures += test_vcpu();
+	failures += test_seccomp();
 	return failures != 0;
 }
