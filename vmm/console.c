@@ -22,7 +22,8 @@ void console_init(struct console *c, int fd, const char *name, bool prefixed, in
 	c->fd = fd;
 	c->prefixed = prefixed;
 	c->len = 0;
-	c->prefix_len = n < 0 ? 0 : (size_t)n < sizeof(c->prefix) ? (size_t)n : sizeof(c->prefix) - 1;
+	c->prefix_len = n < 0 ? 0 : (size_t)n < sizeof(c->prefix) ? (size_t)n
+					      : sizeof(c->prefix) - 1;
 	c->prefix[c->prefix_len] = '\0';
 }
 

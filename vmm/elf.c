@@ -1,9 +1,11 @@
 /*
- * elf: load an ELF32 executable (System V ABI, "Program Loading"). Each
- * PT_LOAD segment is copied to its physical address p_paddr -- the address
- * Multiboot loaders use too -- and the rest of its memory size is zeroed
- * (.bss). Every number in the file is checked before use: the file is as
- * hostile as the guest it holds.
+ * elf: load an ELF executable (System V ABI, "Program Loading"): ELF32 for
+ * protected mode, ELF64 for long mode. Both classes are read into one
+ * form (struct segment, 64-bit fields), so there is one set of checks.
+ * Each PT_LOAD segment is copied to its physical address p_paddr -- the
+ * address Multiboot loaders use too -- and the rest of its memory size is
+ * zeroed (.bss). Every number in the file is checked before use: the file
+ * is as hostile as the guest it holds.
  */
 #include <elf.h>
 #include <errno.h>
@@ -17,10 +19,20 @@
 #define ELF_MAX_SEGMENTS 64
 #define ELF_NOTE_MAX 4096	/* bytes of PT_NOTE read; ours is 24 */
 
+struct header {			/* what we use of Elf32_Ehdr / Elf64_Ehdr */
+	uint16_t type, machine, phentsize, phnum;
+	uint64_t entry, phoff;
+};
+struct segment {		/* what we use of Elf32_Phdr / Elf64_Phdr */
+	uint32_t type;
+	uint64_t offset, paddr, filesz, memsz;
+};
+
 /* pread all of LEN bytes at OFFSET, or fail. */
 static int read_exact(const struct image *img, void *dst, uint64_t len, uint64_t offset) {
 	for (uint64_t done = 0; done < len;) {
-		ssize_t n = pread(img->fd, (uint8_t *)dst + done, len - done, (off_t)(offset + done));
+		ssize_t n = pread(img->fd, (uint8_t *)dst + done, len - done,
+				  (off_t)(offset + done));
 
 		if (n <= 0)
 			return -1;
@@ -29,53 +41,90 @@ static int read_exact(const struct image *img, void *dst, uint64_t len, uint64_t
 	return 0;
 }
 
-/* The file header: a 32-bit x86 executable whose program headers lie in the file. */
-static const char *check_header(const Elf32_Ehdr *eh, uint64_t file_size) {
-	if (eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_386)
-		return "not a little-endian x86 (EM_386) file";
-	if (eh->e_type != ET_EXEC)
+/* The file header, either class, in one form; -1 if the file is shorter. */
+static int read_header(const struct image *img, bool is64, struct header *h) {
+	Elf64_Ehdr e64;
+	Elf32_Ehdr e32;
+
+	if (is64 ? read_exact(img, &e64, sizeof(e64), 0) : read_exact(img, &e32, sizeof(e32), 0))
+		return -1;
+	*h = is64 ? (struct header){ e64.e_type, e64.e_machine, e64.e_phentsize, e64.e_phnum,
+				     e64.e_entry, e64.e_phoff }
+		  : (struct header){ e32.e_type, e32.e_machine, e32.e_phentsize, e32.e_phnum,
+				     e32.e_entry, e32.e_phoff };
+	return 0;
+}
+
+/* The program headers, either class, in one form. */
+static int read_segments(const struct image *img, bool is64, const struct header *h,
+			 struct segment *seg) {
+	for (int i = 0; i < h->phnum; i++) {
+		uint64_t at = h->phoff + (uint64_t)i * h->phentsize;	/* checked: in the file */
+		Elf64_Phdr p64;
+		Elf32_Phdr p32;
+
+		if (is64 ? read_exact(img, &p64, sizeof(p64), at)
+			 : read_exact(img, &p32, sizeof(p32), at))
+			return -1;
+		seg[i] = is64 ? (struct segment){ p64.p_type, p64.p_offset, p64.p_paddr,
+						  p64.p_filesz, p64.p_memsz }
+			      : (struct segment){ p32.p_type, p32.p_offset, p32.p_paddr,
+						  p32.p_filesz, p32.p_memsz };
+	}
+	return 0;
+}
+
+/* A little-endian x86 executable of the expected class whose program
+ * headers lie in the file. */
+static const char *check_header(const uint8_t *ident, bool is64, const struct header *h,
+				uint64_t file_size) {
+	if (ident[EI_DATA] != ELFDATA2LSB || h->machine != (is64 ? EM_X86_64 : EM_386))
+		return is64 ? "not a little-endian x86-64 (EM_X86_64) file"
+			    : "not a little-endian x86 (EM_386) file";
+	if (h->type != ET_EXEC)
 		return "not an executable (ET_EXEC) file";
-	if (eh->e_phentsize != sizeof(Elf32_Phdr) || eh->e_phnum == 0 ||
-	    eh->e_phnum > ELF_MAX_SEGMENTS)
+	if (h->phentsize != (is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)) || h->phnum == 0 ||
+	    h->phnum > ELF_MAX_SEGMENTS)
 		return "no usable program headers";
-	if ((uint64_t)eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf32_Phdr) > file_size)
+	if (h->phoff > file_size || (uint64_t)h->phnum * h->phentsize > file_size - h->phoff)
 		return "program headers past the end of the file";
 	return NULL;
 }
 
 /* One PT_LOAD: inside the file, inside guest memory, above the boot area,
  * and overlapping no segment before it. */
-static const char *check_segment(const Elf32_Phdr *ph, const Elf32_Phdr *all, int index,
+static const char *check_segment(const struct segment *s, const struct segment *all, int index,
 				 const struct image *img, const struct guest_memory *mem) {
-	if (ph->p_filesz > ph->p_memsz)
+	if (s->filesz > s->memsz)
 		return "has a file size larger than its memory size";
-	if ((uint64_t)ph->p_offset + ph->p_filesz > img->size)
+	if (s->offset > img->size || s->filesz > img->size - s->offset)
 		return "lies past the end of the file (truncated image?)";
-	if (!guest_ptr(mem, ph->p_paddr, ph->p_memsz))
+	if (!guest_ptr(mem, s->paddr, s->memsz))
 		return "does not fit in guest memory (see -m)";
-	if (ph->p_paddr < BOOT_AREA_END && ph->p_memsz > 0)
+	if (s->paddr < BOOT_AREA_END && s->memsz > 0)
 		return "overlaps mini-kvm's boot area below 0x8000";
-	for (int i = 0; i < index; i++) {
-		const Elf32_Phdr *other = &all[i];
+	for (int i = 0; i < index; i++) {	/* both inside memory: no overflow */
+		const struct segment *o = &all[i];
 
-		if (other->p_type == PT_LOAD && ph->p_memsz && other->p_memsz &&
-		    (uint64_t)ph->p_paddr < (uint64_t)other->p_paddr + other->p_memsz &&
-		    (uint64_t)other->p_paddr < (uint64_t)ph->p_paddr + ph->p_memsz)
+		if (o->type == PT_LOAD && s->memsz && o->memsz && s->paddr < o->paddr + o->memsz &&
+		    o->paddr < s->paddr + s->memsz)
 			return "overlaps another segment";
 	}
 	return NULL;
 }
 
 /* Our note, if this PT_NOTE has it: the MINI_KVM_FEATURE_* bits. */
-static uint32_t note_features(const struct image *img, const Elf32_Phdr *ph) {
+static uint32_t note_features(const struct image *img, const struct segment *seg) {
 	static const char name[] = MINI_KVM_NOTE_NAME;
 	uint8_t buf[ELF_NOTE_MAX];
-	uint32_t size = ph->p_filesz < sizeof(buf) ? ph->p_filesz : sizeof(buf);
+	uint32_t size = seg->filesz < sizeof(buf) ? (uint32_t)seg->filesz : sizeof(buf);
 	uint32_t features = 0;
 
-	if ((uint64_t)ph->p_offset + size > img->size || read_exact(img, buf, size, ph->p_offset))
+	if (seg->offset > img->size || size > img->size - seg->offset ||
+	    read_exact(img, buf, size, seg->offset))
 		return 0;
-	/* Notes: a header, the name and the descriptor, each 4-byte aligned. */
+	/* Notes (the same in both classes): a header, the name and the
+	 * descriptor, each 4-byte aligned. */
 	for (uint32_t at = 0; size - at >= sizeof(Elf32_Nhdr);) {
 		Elf32_Nhdr nh;
 		uint64_t name_at = at + sizeof(nh), desc_at, next;
@@ -93,54 +142,55 @@ static uint32_t note_features(const struct image *img, const Elf32_Phdr *ph) {
 	return features;
 }
 
-static int load_segment(const struct image *img, const Elf32_Phdr *ph,
+static int load_segment(const struct image *img, const struct segment *s,
 			struct guest_memory *mem) {
-	uint8_t *dst = guest_ptr(mem, ph->p_paddr, ph->p_memsz);	/* checked before */
+	uint8_t *dst = guest_ptr(mem, s->paddr, s->memsz);	/* checked before */
 
-	memset(dst + ph->p_filesz, 0, ph->p_memsz - ph->p_filesz);
-	return read_exact(img, dst, ph->p_filesz, ph->p_offset);
+	memset(dst + s->filesz, 0, s->memsz - s->filesz);
+	return read_exact(img, dst, s->filesz, s->offset);
 }
 
-static bool entry_is_loaded(uint32_t entry, const Elf32_Phdr *ph, int count) {
+static bool entry_is_loaded(uint64_t entry, const struct segment *s, int count) {
 	for (int i = 0; i < count; i++)
-		if (ph[i].p_type == PT_LOAD && entry >= ph[i].p_paddr &&
-		    entry - ph[i].p_paddr < ph[i].p_memsz)
+		if (s[i].type == PT_LOAD && entry >= s[i].paddr && entry - s[i].paddr < s[i].memsz)
 			return true;
 	return false;
 }
 
-int image_load_elf32(const struct image *img, struct guest_memory *mem,
-		     struct elf_info *info, const char *who) {
-	Elf32_Phdr ph[ELF_MAX_SEGMENTS];
-	Elf32_Ehdr eh;
+int image_load_elf(const struct image *img, struct guest_memory *mem, struct elf_info *info,
+		   const char *who) {
+	bool is64 = img->format == IMAGE_ELF64;
+	struct segment seg[ELF_MAX_SEGMENTS];
+	uint8_t ident[EI_NIDENT];
+	struct header h;
 	const char *bad = NULL;
 
 	*info = (struct elf_info){ 0 };
-	if (read_exact(img, &eh, sizeof(eh), 0) < 0)
+	if (read_exact(img, ident, sizeof(ident), 0) < 0 || read_header(img, is64, &h) < 0)
 		bad = "shorter than an ELF header";
-	else if (!(bad = check_header(&eh, img->size)) &&
-		 read_exact(img, ph, eh.e_phnum * sizeof(ph[0]), eh.e_phoff) < 0)
+	else if (!(bad = check_header(ident, is64, &h, img->size)) &&
+		 read_segments(img, is64, &h, seg) < 0)
 		bad = "unreadable program headers";
-	for (int i = 0; !bad && i < eh.e_phnum; i++) {
-		if (ph[i].p_type == PT_NOTE)
-			info->features |= note_features(img, &ph[i]);
-		if (ph[i].p_type != PT_LOAD)
+	for (int i = 0; !bad && i < h.phnum; i++) {
+		if (seg[i].type == PT_NOTE)
+			info->features |= note_features(img, &seg[i]);
+		if (seg[i].type != PT_LOAD)
 			continue;
-		if ((bad = check_segment(&ph[i], ph, i, img, mem)) != NULL) {
-			log_error(who, "bad ELF image: segment %d (0x%x-0x%llx) %s", i,
-				  ph[i].p_paddr, (unsigned long long)ph[i].p_paddr + ph[i].p_memsz,
-				  bad);
+		if ((bad = check_segment(&seg[i], seg, i, img, mem)) != NULL) {
+			log_error(who, "bad ELF image: segment %d (0x%llx-0x%llx) %s", i,
+				  (unsigned long long)seg[i].paddr,
+				  (unsigned long long)(seg[i].paddr + seg[i].memsz), bad);
 			return EX_DATAERR;
 		}
-		if (load_segment(img, &ph[i], mem) < 0)
+		if (load_segment(img, &seg[i], mem) < 0)
 			bad = "a segment could not be read";
 	}
-	if (!bad && !entry_is_loaded(eh.e_entry, ph, eh.e_phnum))
+	if (!bad && !entry_is_loaded(h.entry, seg, h.phnum))
 		bad = "the entry point is in no loaded segment";
 	if (bad) {
 		log_error(who, "bad ELF image: %s", bad);
 		return EX_DATAERR;
 	}
-	info->entry = eh.e_entry;
+	info->entry = h.entry;
 	return 0;
 }

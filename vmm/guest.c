@@ -83,7 +83,7 @@ static int boot_protected(struct guest *g, const struct image *img) {
 
 	g->mode = MODE_PROTECTED;
 	if ((rc = map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX)) ||
-	    (rc = image_load_elf32(img, &g->mem, &elf, g->name)))
+	    (rc = image_load_elf(img, &g->mem, &elf, g->name)))
 		return rc;
 	irqchip = g->config->irqchip == IRQCHIP_ON || (g->config->irqchip == IRQCHIP_AUTO &&
 						      elf.features & MINI_KVM_FEATURE_IRQCHIP);
@@ -173,7 +173,8 @@ static struct timespec seconds_from_now(double seconds) {
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	ns = t.tv_nsec + (long long)(seconds * 1e9);	/* at most a week: no overflow */
-	return (struct timespec){ .tv_sec = t.tv_sec + ns / 1000000000, .tv_nsec = ns % 1000000000 };
+	return (struct timespec){ .tv_sec = t.tv_sec + ns / 1000000000,
+				  .tv_nsec = ns % 1000000000 };
 }
 
 static struct timespec time_until(const struct timespec *deadline) {

@@ -69,7 +69,8 @@ int image_load_flat(const struct image *img, struct guest_memory *mem, const cha
 	for (uint64_t done = 0; done < img->size; done += (uint64_t)n) {
 		n = pread(img->fd, dst + done, img->size - done, (off_t)done);
 		if (n <= 0) {
-			log_error(who, "cannot read image: %s", n < 0 ? strerror(errno) : "file shrank");
+			log_error(who, "cannot read image: %s",
+				  n < 0 ? strerror(errno) : "file shrank");
 			return EX_NOINPUT;
 		}
 	}

@@ -118,7 +118,8 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	case 'h': fputs(usage, stdout); return 1;
 	case 'V': puts("mini-kvm " MINI_KVM_VERSION); return 1;
 	case ':':
-		log_error(NULL, "option '%s' needs a value (see mini-kvm --help)", argv[optind - 1]);
+		log_error(NULL, "option '%s' needs a value (see mini-kvm --help)",
+			  argv[optind - 1]);
 		return -1;
 	default:
 		log_error(NULL, "unknown option '%s' (see mini-kvm --help)", argv[optind - 1]);

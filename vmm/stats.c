@@ -20,7 +20,8 @@ static uint64_t list_counts(char *buf, size_t size, const uint64_t *counts, int 
 }
 
 static double ms_between(const struct timespec *from, const struct timespec *to) {
-	return (double)(to->tv_sec - from->tv_sec) * 1e3 + (double)(to->tv_nsec - from->tv_nsec) / 1e6;
+	return (double)(to->tv_sec - from->tv_sec) * 1e3 +
+	       (double)(to->tv_nsec - from->tv_nsec) / 1e6;
 }
 
 void stats_print(const struct guest *g) {
@@ -40,7 +41,8 @@ void stats_print(const struct guest *g) {
 	log_error(g->name, "hypercalls  %llu (%s), unknown %llu", total, list,
 		  (unsigned long long)s->unknown_hypercalls);
 	if (s->irqchip_ns)
-		log_error(g->name, "irqchip     KVM_CREATE_IRQCHIP %.3f ms, KVM_CREATE_PIT2 %.3f ms",
+		log_error(g->name,
+			  "irqchip     KVM_CREATE_IRQCHIP %.3f ms, KVM_CREATE_PIT2 %.3f ms",
 			  (double)s->irqchip_ns / 1e6, (double)s->pit_ns / 1e6);
 	log_error(g->name, "unclaimed   %llu port accesses, %llu memory accesses",
 		  (unsigned long long)g->pio.unclaimed, (unsigned long long)s->unclaimed_memory);

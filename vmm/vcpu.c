@@ -39,7 +39,8 @@ static void describe_exit(struct guest *g, const struct kvm_run *run) {
 			  "the guest executed HLT" : exit_reason_name(run->exit_reason));
 		return;
 	}
-	memcpy(&value, (const uint8_t *)run + run->io.data_offset, run->io.size < 4 ? run->io.size : 4);
+	memcpy(&value, (const uint8_t *)run + run->io.data_offset,
+	       run->io.size < 4 ? run->io.size : 4);
 	if (out)
 		snprintf(data, sizeof(data), ", value 0x%x%s%s", value,
 			 run->io.port == HC_PORT ? ": " : "",
@@ -83,7 +84,8 @@ static int handle_failure(struct guest *g, struct kvm_run *run) {
 
 	if (needs)
 		return guest_crashed(g, "needs %s, which this host's KVM cannot do (VT-x or "
-				     "AMD-V hosts can): %s", needs, exit_reason_name(run->exit_reason));
+				     "AMD-V hosts can): %s", needs,
+				     exit_reason_name(run->exit_reason));
 	switch (run->exit_reason) {
 	case KVM_EXIT_SHUTDOWN:
 		return guest_crashed(g, "triple fault (KVM_EXIT_SHUTDOWN)");

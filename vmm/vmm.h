@@ -82,13 +82,13 @@ int image_open(struct image *img, const char *path, const char *who);
 void image_close(struct image *img);
 int image_load_flat(const struct image *img, struct guest_memory *mem, const char *who);
 
-/* elf.c: ELF32 images (protected mode) */
+/* elf.c: ELF32 (protected mode) and ELF64 (long mode) images */
 struct elf_info {
-	uint32_t entry;		/* e_entry */
+	uint64_t entry;		/* e_entry */
 	uint32_t features;	/* MINI_KVM_FEATURE_* from the guest's ELF note */
 };
-int image_load_elf32(const struct image *img, struct guest_memory *mem,
-		     struct elf_info *info, const char *who);
+int image_load_elf(const struct image *img, struct guest_memory *mem, struct elf_info *info,
+		   const char *who);
 
 /* console.c: guest output, whole lines at a time; guest input from stdin */
 #define CONSOLE_LINE_MAX 4096	/* a longer prefixed line is wrapped */

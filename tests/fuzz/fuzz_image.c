@@ -1,5 +1,5 @@
 /* fuzz_image: any file as an image -- format detection, then the flat or
- * the ELF32 loader into 1 MB of guest memory. Nothing may crash, read or
+ * the ELF (32 and 64) loader into 1 MB of guest memory. Nothing may crash, read or
  * write outside the file and the guest memory, or hang. */
 #define _GNU_SOURCE	/* memfd_create */
 #include <sys/mman.h>
@@ -30,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	img.format = image_detect(data, size);
 	if (img.format == IMAGE_FLAT)
 		image_load_flat(&img, &mem, "fuzz");
-	else if (img.format == IMAGE_ELF32 && image_load_elf32(&img, &mem, &info, "fuzz") == 0 &&
+	else if ((img.format == IMAGE_ELF32 || img.format == IMAGE_ELF64) &&
+		 image_load_elf(&img, &mem, &info, "fuzz") == 0 &&
 		 !guest_ptr(&mem, info.entry, 1))
 		abort();	/* a loaded image's entry must be in guest memory */
 	close(img.fd);
