@@ -24,13 +24,16 @@ TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S tests/hosti
 FUZZ_NAMES := image hypercall uart options
 FUZZERS    := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 PM_GUESTS      := hello uart
+LONG_GUESTS    := hello fib
 PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
-PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c))
+PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c)) \
+                  $(patsubst %.c,$(B)/%.elf64,$(wildcard tests/long/*.c))
 
 .PHONY: all run run-os run-os-qemu check fuzz clean
 # Keep intermediate objects: no "rm" after the test summary, faster rebuilds.
 .SECONDARY:
-all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(B)/os/kernel.elf
+all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(LONG_GUESTS:%=$(B)/guests/long/%.elf64) \
+     $(B)/os/kernel.elf
 
 run: all
 	$(B)/mini-kvm $(B)/guests/real/hello.bin
@@ -105,6 +108,29 @@ $(B)/%.elf: %.c $(B)/guests/protected/start.o $(PM_DEPS)
 	$(CC) $(GUEST_CFLAGS) -c -o $(B)/$*.o $<
 	ld -m elf_i386 --no-warn-rwx-segments -z noexecstack -T guests/protected/protected.ld -o $@ \
 	   $(B)/guests/protected/start.o $(B)/$*.o
+
+# --- 64-bit guests: C on the SDK (guests/sdk), linked at 1 MB -------------
+LONG_CFLAGS := -m64 -std=gnu11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-pic \
+               -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
+               -Iinclude -Iguests/sdk
+SDK_OBJS    := $(B)/guests/sdk/start.o $(B)/guests/sdk/lib.o
+SDK_DEPS    := guests/sdk/sdk.h guests/sdk/sdk.ld include/mini-kvm/hypercall.h
+
+$(B)/guests/sdk/%.o: guests/sdk/%.[cS] $(SDK_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(LONG_CFLAGS) -c -o $@ $<
+
+$(B)/guests/long/%.o: guests/long/%.c $(SDK_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(LONG_CFLAGS) -c -o $@ $<
+
+$(B)/tests/long/%.o: tests/long/%.c $(SDK_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(LONG_CFLAGS) -c -o $@ $<
+
+$(B)/%.elf64: $(B)/%.o $(SDK_OBJS)
+	ld -m elf_x86_64 --no-warn-rwx-segments -z noexecstack -T guests/sdk/sdk.ld -o $@ \
+	   $(SDK_OBJS) $<
 
 # --- the 1K OS: a Multiboot kernel with its user programs inside ----------
 OS_CFLAGS   := $(GUEST_CFLAGS) -fno-builtin -fno-omit-frame-pointer

@@ -76,6 +76,118 @@ static void write_boot_info(struct guest_memory *mem) {
 	memcpy(guest_ptr(mem, BOOT_INFO_ADDRESS, sizeof(info)), info, sizeof(info));
 }
 
+/*
+ * Long mode (64-bit), for ELF64 guests. The VMM builds what a 64-bit
+ * kernel would: 4-level page tables mapping guest RAM 1:1 (Intel SDM Vol.
+ * 3A, 4.5), a GDT with 64-bit code segments and a TSS, then sets
+ * CR0.PG, CR4.PAE, EFER.LME/LMA directly. The guest itself runs in ring 3:
+ * it needs no privileged instruction, its OUTs still reach us, and it
+ * cannot touch the page tables or the GDT, which are mapped
+ * supervisor-only. (On a software KVM such as PVM, ring-0 long-mode code is
+ * emulated but ring-3 code runs natively: DESIGN.md section 8.)
+ *
+ * Ports: measured here, PVM clears RFLAGS.IOPL, so IOPL 3 does not let a
+ * ring-3 OUT through there, while on VT-x it would open every port. The
+ * TSS's I/O permission bitmap works the same on every x86 (SDM Vol. 1,
+ * 18.5.2), so we use it alone, with IOPL 0: ports 0 to LONG_IO_PORTS - 1
+ * (every device we have) are open, the rest raise #GP, and CLI/STI stay
+ * privileged.
+ */
+#define CR0_MP 0x2
+#define CR0_NE 0x20
+#define CR0_WP 0x10000
+#define CR0_PG 0x80000000u
+#define CR4_PAE 0x20
+#define CR4_OSFXSR 0x200	/* SSE instructions allowed (SDM Vol. 3A, 2.5) */
+#define CR4_OSXMMEXCPT 0x400
+#define EFER_LME 0x100
+#define EFER_LMA 0x400
+#define PTE_PRESENT 0x1
+#define PTE_WRITABLE 0x2
+#define PTE_USER 0x4
+#define PTE_LARGE 0x80		/* in a page directory: a 2 MB page */
+#define SEG_TYPE_TSS_BUSY 0xb
+#define TSS_SIZE 0x68		/* a 64-bit TSS without its I/O bitmap */
+#define TSS_IOMAP_BASE_OFFSET 0x66
+#define PAGE_4K 0x1000ull
+#define PAGE_2M 0x200000ull
+
+/* A 64-bit code or data segment for privilege level DPL. */
+static struct kvm_segment long_segment(uint16_t selector, uint8_t type, uint8_t dpl) {
+	bool code = type == SEG_TYPE_CODE_EXEC_READ_ACCESSED;
+
+	return (struct kvm_segment){ .limit = 0xffffffff, .selector = selector | dpl,
+				     .type = type, .present = 1, .dpl = dpl, .s = 1,
+				     .l = code, .db = !code, .g = 1 };
+}
+
+/* Map guest RAM 1:1: the first 2 MB in 4 KB pages, so that the boot area
+ * (these tables, the GDT, the TSS) is supervisor-only, the rest in 2 MB
+ * pages, up to 3 GB (three page directories). */
+static void build_page_tables(struct guest_memory *mem) {
+	uint64_t *pml4 = guest_ptr(mem, LONG_PML4, PAGE_4K);
+	uint64_t *pdpt = guest_ptr(mem, LONG_PDPT, PAGE_4K);
+	uint64_t *pt = guest_ptr(mem, LONG_PT, PAGE_4K), rw = PTE_PRESENT | PTE_WRITABLE;
+
+	pml4[0] = LONG_PDPT | rw | PTE_USER;
+	for (uint64_t gb = 0; gb * 512 * PAGE_2M < mem->size; gb++) {
+		uint64_t *pd = guest_ptr(mem, LONG_PD + gb * PAGE_4K, PAGE_4K);
+
+		pdpt[gb] = (LONG_PD + gb * PAGE_4K) | rw | PTE_USER;
+		for (uint64_t i = 0; i < 512 && (gb * 512 + i) * PAGE_2M < mem->size; i++)
+			pd[i] = (gb * 512 + i) * PAGE_2M | rw | PTE_USER | PTE_LARGE;
+	}
+	*(uint64_t *)guest_ptr(mem, LONG_PD, 8) = LONG_PT | rw | PTE_USER;
+	for (uint64_t i = 0; i < 512 && i * PAGE_4K < mem->size; i++)
+		pt[i] = i * PAGE_4K | rw | (i * PAGE_4K >= BOOT_AREA_END ? PTE_USER : 0);
+}
+
+/* The TSS: its I/O bitmap right after it, all ports below LONG_IO_PORTS
+ * open (0 bits), then the 0xFF byte the CPU requires at the end. */
+static void write_tss(struct guest_memory *mem) {
+	uint8_t *tss = guest_ptr(mem, LONG_TSS, TSS_SIZE + LONG_IO_PORTS / 8 + 1);
+	uint16_t iomap_base = TSS_SIZE;
+
+	memset(tss, 0, TSS_SIZE + LONG_IO_PORTS / 8);
+	memcpy(tss + TSS_IOMAP_BASE_OFFSET, &iomap_base, 2);
+	tss[TSS_SIZE + LONG_IO_PORTS / 8] = 0xff;
+}
+
+int cpu_mode_setup_long(struct vm *vm, struct guest_memory *mem, uint64_t entry,
+			const char *who) {
+	struct kvm_segment code = long_segment(LONG_USER_CODE, SEG_TYPE_CODE_EXEC_READ_ACCESSED,
+					       3);
+	struct kvm_segment data = long_segment(LONG_USER_DATA, SEG_TYPE_DATA_READ_WRITE_ACCESSED,
+					       3);
+	struct kvm_segment tss = { .base = LONG_TSS, .limit = TSS_SIZE + LONG_IO_PORTS / 8,
+				   .selector = LONG_TSS_SELECTOR, .type = SEG_TYPE_TSS_BUSY,
+				   .present = 1 };	/* a 64-bit TSS */
+	uint64_t gdt[7] = { 0, 0, 0, gdt_entry(&code), gdt_entry(&data), gdt_entry(&tss), 0 };
+	struct kvm_sregs sregs;
+
+	build_page_tables(mem);
+	write_tss(mem);
+	memcpy(guest_ptr(mem, BOOT_GDT_ADDRESS, sizeof(gdt)), gdt, sizeof(gdt));
+	if (KVM_IOCTL(vm->vcpu_fd, KVM_GET_SREGS, &sregs, who) < 0)
+		return EX_UNAVAILABLE;
+	sregs.cs = code;
+	sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss = data;
+	sregs.tr = tss;
+	sregs.gdt = (struct kvm_dtable){ .base = BOOT_GDT_ADDRESS, .limit = sizeof(gdt) - 1 };
+	sregs.cr3 = LONG_PML4;
+	sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT;
+	sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	sregs.efer = EFER_LME | EFER_LMA;
+	if (KVM_IOCTL(vm->vcpu_fd, KVM_SET_SREGS, &sregs, who) < 0)
+		return EX_UNAVAILABLE;
+	vm->run->s.regs.regs = (struct kvm_regs){
+		.rip = entry, .rflags = RFLAGS_FIXED,
+		.rsp = mem->size & ~0xfull, .rdi = mem->size,	/* main(memory size) */
+	};
+	vm->run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+	return 0;
+}
+
 int cpu_mode_setup_protected(struct vm *vm, struct guest_memory *mem, uint32_t entry,
 			     const char *who) {
 	struct kvm_segment code = flat_segment(BOOT_CODE_SELECTOR,

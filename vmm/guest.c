@@ -51,7 +51,8 @@ static int map_memory(struct guest *g, uint64_t default_size, uint64_t max_size)
 	if (size > max_size) {
 		log_error(g->name, "--memory: %lluK is more than the %lluK a %s guest can address",
 			  (unsigned long long)size >> 10, (unsigned long long)max_size >> 10,
-			  g->mode == MODE_REAL ? "real-mode" : "protected-mode");
+			  g->mode == MODE_REAL ? "real-mode" : g->mode == MODE_LONG ? "long-mode"
+			  : "protected-mode");
 		return EX_USAGE;
 	}
 	if (guest_memory_map(&g->mem, size) < 0) {
@@ -103,6 +104,21 @@ static int boot_protected(struct guest *g, const struct image *img) {
 	return 0;
 }
 
+/* An ELF64 file at its physical addresses, in long mode, ring 3; no
+ * irqchip (its interrupts could not reach ring-3-only code anyway). */
+static int boot_long(struct guest *g, const struct image *img) {
+	struct elf_info elf;
+	int rc;
+
+	g->mode = MODE_LONG;
+	if ((rc = map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX)) ||
+	    (rc = image_load_elf(img, &g->mem, &elf, g->name)) ||
+	    (rc = vm_create(g->kvm, &g->vm, &g->mem, false, g->name)) ||
+	    (rc = vm_set_cpuid(g->kvm, &g->vm, g->name)))
+		return rc;
+	return cpu_mode_setup_long(&g->vm, &g->mem, elf.entry, g->name);
+}
+
 /* Everything between "here is an image" and the first KVM_RUN. */
 static int guest_boot(struct guest *g) {
 	struct image img;
@@ -115,10 +131,10 @@ static int guest_boot(struct guest *g) {
 		rc = boot_real(g, &img);
 	else if (img.format == IMAGE_ELF32)
 		rc = boot_protected(g, &img);
+	else if (img.format == IMAGE_ELF64)
+		rc = boot_long(g, &img);
 	else {
-		log_error(g->name, "image '%s' is %s", g->image_path, img.format == IMAGE_ELF64 ?
-			  "a 64-bit ELF file; this build runs flat (real-mode) and ELF32 "
-			  "(protected-mode) images" : "an ELF file of unknown class");
+		log_error(g->name, "image '%s' is an ELF file of unknown class", g->image_path);
 		rc = EX_DATAERR;
 	}
 	if (rc == 0) {

@@ -69,6 +69,8 @@ void vm_destroy(struct vm *vm);
 int cpu_mode_setup_real(struct vm *vm, uint64_t memory_size, const char *who);
 int cpu_mode_setup_protected(struct vm *vm, struct guest_memory *mem, uint32_t entry,
 			     const char *who);
+int cpu_mode_setup_long(struct vm *vm, struct guest_memory *mem, uint64_t entry,
+			const char *who);
 
 /* image.c: guest image files */
 enum image_format { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64, IMAGE_ELF_INVALID };
@@ -184,7 +186,7 @@ struct guest_config {
 	const char *disk;		/* --disk FILE: the first guest's disk */
 	bool no_seccomp;		/* --no-seccomp: for valgrind and debuggers */
 };
-enum cpu_mode { MODE_REAL, MODE_PROTECTED };
+enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
 struct guest {
 	const char *image_path;
 	char name[48];

@@ -29,6 +29,25 @@
 #define BOOT_DATA_SELECTOR       0x10
 
 /*
+ * Long mode (ELF64 guests). The guest starts at its ELF entry in 64-bit
+ * mode at privilege level 3, on page tables mapping guest RAM 1:1 (the
+ * boot area supervisor-only, everything else user-accessible), with
+ * RDI = the memory size in bytes and RSP = the top of memory. The TSS's
+ * I/O bitmap opens ports 0 to LONG_IO_PORTS - 1 to it (hypercalls, UART,
+ * keyboard); HLT, CLI and other ports raise #GP, and with no IDT any
+ * exception is a triple fault: a 64-bit guest ends with HC_EXIT.
+ */
+#define LONG_TSS                 0x1100
+#define LONG_PML4                0x2000
+#define LONG_PDPT                0x3000
+#define LONG_PT                  0x4000      /* the first 2 MB, in 4 KB pages */
+#define LONG_PD                  0x5000      /* up to 3: 2 MB pages, 3 GB     */
+#define LONG_USER_CODE           0x18        /* | 3: the selectors in CS ...  */
+#define LONG_USER_DATA           0x20        /* ... and in DS, ES, SS         */
+#define LONG_TSS_SELECTOR        0x28
+#define LONG_IO_PORTS            0x600
+
+/*
  * Asking for interrupts. A guest that wants KVM's in-kernel irqchip (8259
  * PICs, I/O APIC) and the 8254 PIT carries an ELF note: name "mini-kvm",
  * type MINI_KVM_NOTE_FEATURES, a 4-byte descriptor of MINI_KVM_FEATURE_*
