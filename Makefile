@@ -29,7 +29,7 @@ PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c)) \
                   $(patsubst %.c,$(B)/%.elf64,$(wildcard tests/long/*.c))
 
-.PHONY: all run run-os run-os-qemu check fuzz clean
+.PHONY: all run run-os run-os-qemu check fuzz bench clean
 # Keep intermediate objects: no "rm" after the test summary, faster rebuilds.
 .SECONDARY:
 all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(LONG_GUESTS:%=$(B)/guests/long/%.elf64) \
@@ -131,6 +131,35 @@ $(B)/tests/long/%.o: tests/long/%.c $(SDK_DEPS)
 $(B)/%.elf64: $(B)/%.o $(SDK_OBJS)
 	ld -m elf_x86_64 --no-warn-rwx-segments -z noexecstack -T guests/sdk/sdk.ld -o $@ \
 	   $(SDK_OBJS) $<
+
+# --- make bench: mini-kvm against the raw-KVM floor and QEMU (bench/run) --
+BENCH_BINS := $(B)/bench/measure $(B)/bench/floor $(B)/bench/compute/host \
+              $(B)/bench/compute/guest.elf64 $(B)/bench/guests/qemu-minimal.elf \
+              $(patsubst %.S,$(B)/%.bin,$(filter-out %/qemu-minimal.S,$(wildcard bench/guests/*.S)))
+
+bench: all $(BENCH_BINS)
+	bench/run
+
+$(B)/bench/%: bench/%.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) -O2 -o $@ $<
+
+# Static: QEMU's user-mode emulator runs the very same file.
+$(B)/bench/compute/host: bench/compute/host.c bench/compute/work.c bench/compute/work.h
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) -O2 -static -o $@ bench/compute/host.c bench/compute/work.c
+
+$(B)/bench/compute/%.o: bench/compute/%.c bench/compute/work.h $(SDK_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(LONG_CFLAGS) -Ibench/compute -c -o $@ $<
+
+$(B)/bench/compute/guest.elf64: $(B)/bench/compute/guest.o $(B)/bench/compute/work.o $(SDK_OBJS)
+	ld -m elf_x86_64 --no-warn-rwx-segments -z noexecstack -T guests/sdk/sdk.ld -o $@ $^
+
+$(B)/bench/guests/qemu-minimal.elf: bench/guests/qemu-minimal.S bench/guests/qemu-minimal.ld
+	@mkdir -p $(@D)
+	$(CC) -m32 -c -o $(B)/bench/guests/qemu-minimal.o $<
+	ld -m elf_i386 -T bench/guests/qemu-minimal.ld -o $@ $(B)/bench/guests/qemu-minimal.o
 
 # --- the 1K OS: a Multiboot kernel with its user programs inside ----------
 OS_CFLAGS   := $(GUEST_CFLAGS) -fno-builtin -fno-omit-frame-pointer
