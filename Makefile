@@ -38,7 +38,7 @@ all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(LONG_GUESTS:%=$(B)/guests/lo
 run: all
 	$(B)/mini-kvm $(B)/guests/real/hello.bin
 
-check: all $(B)/asan/mini-kvm $(B)/tests/unit-tests $(TEST_GUESTS) $(PM_TEST_GUESTS) \
+check: all $(B)/asan/mini-kvm $(B)/mini-kvm-dynamic $(B)/tests/unit-tests $(TEST_GUESTS) $(PM_TEST_GUESTS) \
        $(FUZZERS)
 	tests/run
 
@@ -48,7 +48,15 @@ fuzz: $(FUZZERS)
 	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run
 
 # --- the VMM ---------------------------------------------------------------
+# Linked statically: measured with make bench, a dynamic mini-kvm peaked at
+# ~1.8 MB RSS (mostly shared-library pages), a static one at ~0.8 MB, with
+# the same start-up time. (The sanitizer build below stays dynamic.)
 $(B)/mini-kvm: $(VMM_OBJS)
+	$(CC) $(CFLAGS) -static -o $@ $^ $(LDLIBS)
+
+# The same objects linked dynamically, for valgrind (which cannot follow
+# malloc inside a static binary).
+$(B)/mini-kvm-dynamic: $(VMM_OBJS)
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 $(B)/vmm/%.o: vmm/%.c
@@ -140,9 +148,10 @@ BENCH_BINS := $(B)/bench/measure $(B)/bench/floor $(B)/bench/compute/host \
 bench: all $(BENCH_BINS)
 	bench/run
 
+# Static like mini-kvm, so that linking is not what the floor compares.
 $(B)/bench/%: bench/%.c
 	@mkdir -p $(@D)
-	$(CC) $(WARNINGS) -O2 -o $@ $<
+	$(CC) $(WARNINGS) -O2 -static -o $@ $<
 
 # Static: QEMU's user-mode emulator runs the very same file.
 $(B)/bench/compute/host: bench/compute/host.c bench/compute/work.c bench/compute/work.h
