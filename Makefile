@@ -176,8 +176,8 @@ OS_PROGRAMS := shell multiply counter echo fibonacci primes calc factorial gcd \
                sysinfo bad
 OS_BINS     := $(OS_PROGRAMS:%=$(B)/os/user/%.bin)
 OS_KOBJS    := $(patsubst %,$(B)/os/kernel/%.o,boot programs main console cpu proc \
-               disk fs lib)
-OS_HEADERS  := os/include/os.h os/kernel/kernel.h os/user/user.h \
+               disk fs) $(B)/os/common/common.o
+OS_HEADERS  := os/include/os.h os/common/common.h os/kernel/kernel.h os/user/user.h \
                include/mini-kvm/hypercall.h include/mini-kvm/boot.h
 
 $(B)/os/%.o: os/%.c $(OS_HEADERS)
@@ -192,9 +192,10 @@ $(B)/os/kernel/programs.o: os/kernel/programs.S $(OS_BINS)
 	@mkdir -p $(@D)
 	$(CC) $(OS_CFLAGS) -Wa,-I$(B)/os/user -c -o $@ $<
 
-$(B)/os/user/%.bin: $(B)/os/user/start.o $(B)/os/user/lib.o $(B)/os/user/%.o os/user/user.ld
+$(B)/os/user/%.bin: $(B)/os/user/start.o $(B)/os/user/lib.o $(B)/os/common/common.o \
+                    $(B)/os/user/%.o os/user/user.ld
 	ld -m elf_i386 --no-warn-rwx-segments -z noexecstack -T os/user/user.ld -o $(B)/os/user/$*.elf \
-	   $(B)/os/user/start.o $(B)/os/user/$*.o $(B)/os/user/lib.o
+	   $(B)/os/user/start.o $(B)/os/user/$*.o $(B)/os/user/lib.o $(B)/os/common/common.o
 	objcopy -O binary $(B)/os/user/$*.elf $@
 
 $(B)/os/kernel.elf: $(OS_KOBJS) os/kernel/kernel.ld

@@ -20,7 +20,8 @@
 static bool mini_kvm;
 static bool input_ended;
 
-static uint32_t hypercall(uint32_t nr, uint32_t a, uint32_t b) {
+/* A mini-kvm hypercall (include/mini-kvm/hypercall.h). */
+uint32_t hypercall(uint32_t nr, uint32_t a, uint32_t b) {
 	uint32_t r;
 
 	__asm__ volatile("outl %%eax, %%dx" : "=a"(r) : "a"(nr), "b"(a), "c"(b), "d"(HC_PORT)
@@ -83,7 +84,7 @@ void kprintf(const char *fmt, ...) {
 	int n;
 
 	va_start(ap, fmt);
-	n = kvsnprintf(buf, sizeof(buf), fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	console_write(buf, (size_t)n);
 }

@@ -28,14 +28,6 @@
 
 static bool present;
 
-static uint32_t hc_disk(uint32_t nr, void *buf, uint32_t sector) {
-	uint32_t r;
-
-	__asm__ volatile("outl %%eax, %%dx" : "=a"(r)
-			 : "a"(nr), "b"(buf), "c"(sector), "d"(HC_PORT) : "memory");
-	return r;
-}
-
 /* Wait for the drive to be idle and, if WANT_DATA, to have data ready. */
 static int ata_wait(bool want_data) {
 	for (int i = 0; i < ATA_SPINS; i++) {
@@ -68,7 +60,7 @@ bool disk_init(void) {
 	uint16_t identify[256];
 
 	if (console_on_mini_kvm()) {	/* a probe read: HC_ERR_NODEV without --disk */
-		present = hc_disk(HC_DISK_READ, identify, 0) == 1;
+		present = hypercall(HC_DISK_READ, (uint32_t)identify, 0) == 1;
 		return present;
 	}
 	outb(ATA_DRIVE, ATA_LBA_MASTER);
@@ -84,7 +76,7 @@ int disk_read(uint32_t sector, void *buf) {
 	if (!present)
 		return -1;
 	if (console_on_mini_kvm())
-		return hc_disk(HC_DISK_READ, buf, sector) == 1 ? 0 : -1;
+		return hypercall(HC_DISK_READ, (uint32_t)buf, sector) == 1 ? 0 : -1;
 	if (ata_command(sector, ATA_READ) < 0)
 		return -1;
 	__asm__ volatile("rep insw" : : "D"(buf), "c"(256), "d"(ATA_DATA) : "memory");
@@ -95,7 +87,7 @@ int disk_write(uint32_t sector, const void *buf) {
 	if (!present)
 		return -1;
 	if (console_on_mini_kvm())
-		return hc_disk(HC_DISK_WRITE, (void *)buf, sector) == 1 ? 0 : -1;
+		return hypercall(HC_DISK_WRITE, (uint32_t)buf, sector) == 1 ? 0 : -1;
 	if (ata_command(sector, ATA_WRITE) < 0)
 		return -1;
 	__asm__ volatile("rep outsw" : : "S"(buf), "c"(256), "d"(ATA_DATA) : "memory");

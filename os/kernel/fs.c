@@ -95,7 +95,7 @@ int fs_list(char *buf, uint32_t len) {
 
 		if (!dir[i].used)
 			continue;
-		n = ksnprintf(line, sizeof(line), "%s %u\n", dir[i].name, dir[i].size);
+		n = snprintf(line, sizeof(line), "%s %u\n", dir[i].name, dir[i].size);
 		if (at + (uint32_t)n > len)
 			break;
 		memcpy(buf + at, line, (size_t)n);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/common.h"
 #include "../include/os.h"
 
 /* Segment selectors: the GDT built in cpu.c. The low 2 bits of a
@@ -36,18 +37,11 @@ static inline uint8_t inb(uint16_t port) {
 	return v;
 }
 
-/* lib.c */
-void *memset(void *dst, int c, size_t n);
-void *memcpy(void *dst, const void *src, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
-size_t strlen(const char *s);
-int strcmp(const char *a, const char *b);
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int ksnprintf(char *buf, size_t size, const char *fmt, ...);
 
 /* console.c: output and input, by hypercall on mini-kvm, else the UART */
 void console_init(void);
 bool console_on_mini_kvm(void);
+uint32_t hypercall(uint32_t nr, uint32_t a, uint32_t b);	/* on mini-kvm only */
 void console_write(const char *buf, size_t len);
 int console_poll(bool may_block);	/* a byte, -1 none yet, -2 end of input */
 void kprintf(const char *fmt, ...);

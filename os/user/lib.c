@@ -1,82 +1,21 @@
-/* lib.c: the user library: strings, printf, line input with echo. */
+/* lib.c: the user library: printf, line input with echo, numbers, file errors
+ * (strings and formatting come from os/common/common.c). */
 #include "user.h"
-
-unsigned strlen(const char *s) {
-	unsigned n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b) {
-	while (*a && *a == *b)
-		a++, b++;
-	return (unsigned char)*a - (unsigned char)*b;
-}
 
 void print(const char *s) {
 	write(s, strlen(s));
 }
 
-/* printf builds the whole line in a buffer: one system call per printf. */
-struct out { char buf[256]; unsigned len; };
-
-static void put(struct out *o, char c) {
-	if (o->len == sizeof(o->buf)) {
-		write(o->buf, o->len);
-		o->len = 0;
-	}
-	o->buf[o->len++] = c;
-}
-
-static void put_number(struct out *o, unsigned n, int negative, int width) {
-	char digits[12];
-	int i = 0;
-
-	do
-		digits[i++] = (char)('0' + n % 10);
-	while (n /= 10);
-	if (negative)
-		digits[i++] = '-';
-	for (int pad = width - i; pad > 0; pad--)
-		put(o, ' ');
-	while (i > 0)
-		put(o, digits[--i]);
-}
-
+/* One system call per printf: the line is formatted first (common.c). */
 void printf(const char *fmt, ...) {
-	struct out o = { .len = 0 };
+	char buf[512];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	for (; *fmt; fmt++) {
-		int width = 0;
-
-		if (*fmt != '%') {
-			put(&o, *fmt);
-			continue;
-		}
-		while (fmt[1] >= '0' && fmt[1] <= '9')
-			width = width * 10 + (*++fmt - '0');
-		switch (*++fmt) {
-		case 's':
-			for (const char *s = va_arg(ap, const char *); *s; s++)
-				put(&o, *s);
-			break;
-		case 'c': put(&o, (char)va_arg(ap, int)); break;
-		case 'u': put_number(&o, va_arg(ap, unsigned), 0, width); break;
-		case 'd': {
-			int v = va_arg(ap, int);
-
-			put_number(&o, v < 0 ? 0u - (unsigned)v : (unsigned)v, v < 0, width);
-			break;
-		}
-		default: put(&o, *fmt); break;
-		}
-	}
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	write(o.buf, o.len);
+	write(buf, n < (int)sizeof(buf) ? (unsigned)n : sizeof(buf) - 1);
 }
 
 /* Read a line, echoing it as a terminal would; backspace erases. */

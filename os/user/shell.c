@@ -2,11 +2,6 @@
  * the shell waits for it, then shows the menu again. */
 #include "user.h"
 
-static void memcpy_user(char *dst, const char *src, unsigned n) {
-	while (n--)
-		*dst++ = *src++;
-}
-
 static const char menu[] =
 	"\n1K OS programs:\n"
 	"  1 multiplication table   2 counter     3 echo\n"
@@ -67,7 +62,7 @@ static int file_command(const char *line) {
 		rest = split_name(line + 6, name);
 		n = rest ? (int)strlen(rest) : FS_ERR_NAME;
 		if (rest) {
-			memcpy_user(data, rest, (unsigned)n);
+			memcpy(data, rest, (unsigned)n);
 			data[n++] = '\n';
 			n = write_file(name, data, (unsigned)n);
 		}

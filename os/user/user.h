@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/common.h"
 #include "../include/os.h"
 
 static inline int syscall3(int nr, uint32_t a, uint32_t b, uint32_t c) {
@@ -33,10 +34,8 @@ static inline int write_file(const char *name, const void *buf, unsigned len) {
 	return SYSCALL(SYS_WRITE_FILE, name, buf, len);
 }
 
-unsigned strlen(const char *s);
-int strcmp(const char *a, const char *b);
 void print(const char *s);
-void printf(const char *fmt, ...);	/* %s %c %d %u, optional width */
+void printf(const char *fmt, ...);	/* common.c's formats, one write(2) */
 int readline(const char *prompt, char *buf, unsigned size);	/* length, -1 at the end */
 int parse_int(const char **s, int *value);	/* skips spaces; 0 if no number */
 const char *fs_error(int code);		/* FS_ERR_* in words */

@@ -1,5 +1,7 @@
-/* lib.c: the little of libc the kernel needs, and printf-style formatting. */
-#include "kernel.h"
+/* common.c: the little of libc that the kernel and the user programs both
+ * need -- memory and string functions, and printf-style formatting -- one
+ * copy, linked into each (as common.c in "Operating System in 1,000 Lines"). */
+#include "common.h"
 
 void *memset(void *dst, int c, size_t n) {
 	uint8_t *d = dst;
@@ -48,7 +50,7 @@ static void put(struct out *o, char c) {
 		o->buf[o->len++] = c;
 }
 
-static void put_number(struct out *o, uint32_t n, unsigned base, bool negative, int width,
+static void put_number(struct out *o, uint32_t n, unsigned base, int negative, int width,
 		       char pad) {
 	char digits[12];
 	int i = 0;
@@ -65,7 +67,7 @@ static void put_number(struct out *o, uint32_t n, unsigned base, bool negative, 
 }
 
 /* %s %c %d %u %x, with an optional 0 flag and width. Returns the length. */
-int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
 	struct out o = { buf, size, 0 };
 
 	for (; *fmt; fmt++) {
@@ -92,8 +94,8 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
 			put_number(&o, v < 0 ? 0u - (uint32_t)v : (uint32_t)v, 10, v < 0, width, pad);
 			break;
 		}
-		case 'u': put_number(&o, va_arg(ap, uint32_t), 10, false, width, pad); break;
-		case 'x': put_number(&o, va_arg(ap, uint32_t), 16, false, width, pad); break;
+		case 'u': put_number(&o, va_arg(ap, uint32_t), 10, 0, width, pad); break;
+		case 'x': put_number(&o, va_arg(ap, uint32_t), 16, 0, width, pad); break;
 		case '\0': fmt--; break;	/* a lone % at the end */
 		default: put(&o, *fmt); break;
 		}
@@ -103,12 +105,12 @@ int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap) {
 	return (int)o.len;
 }
 
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) {
+int snprintf(char *buf, size_t size, const char *fmt, ...) {
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = kvsnprintf(buf, size, fmt, ap);
+	n = vsnprintf(buf, size, fmt, ap);
 	va_end(ap);
 	return n;
 }
