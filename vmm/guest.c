@@ -75,22 +75,25 @@ static int boot_real(struct guest *g, const struct image *img) {
 	return cpu_mode_setup_real(&g->vm, g->mem.size, g->name);
 }
 
-/* An ELF32 file at its physical addresses, in protected mode, with an
- * irqchip if its note asks for one (or --irqchip says so). */
-static int boot_protected(struct guest *g, const struct image *img) {
+/* An ELF file at its physical addresses: ELF32 in protected mode, with an
+ * irqchip if its note asks for one (or --irqchip says so); ELF64 in long
+ * mode, ring 3, never an irqchip (no interrupt could reach ring-3-only code). */
+static int boot_elf(struct guest *g, const struct image *img) {
+	bool is64 = img->format == IMAGE_ELF64, irqchip;
 	struct elf_info elf;
-	bool irqchip;
 	int rc;
 
-	g->mode = MODE_PROTECTED;
+	g->mode = is64 ? MODE_LONG : MODE_PROTECTED;
 	if ((rc = map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX)) ||
 	    (rc = image_load_elf(img, &g->mem, &elf, g->name)))
 		return rc;
-	irqchip = g->config->irqchip == IRQCHIP_ON || (g->config->irqchip == IRQCHIP_AUTO &&
-						      elf.features & MINI_KVM_FEATURE_IRQCHIP);
+	irqchip = !is64 && (g->config->irqchip == IRQCHIP_ON ||
+			    (g->config->irqchip == IRQCHIP_AUTO &&
+			     elf.features & MINI_KVM_FEATURE_IRQCHIP));
 	if ((rc = vm_create(g->kvm, &g->vm, &g->mem, irqchip, g->name)) ||
 	    (rc = vm_set_cpuid(g->kvm, &g->vm, g->name)) ||
-	    (rc = cpu_mode_setup_protected(&g->vm, &g->mem, elf.entry, g->name)))
+	    (rc = is64 ? cpu_mode_setup_long(&g->vm, &g->mem, elf.entry, g->name)
+		       : cpu_mode_setup_protected(&g->vm, &g->mem, (uint32_t)elf.entry, g->name)))
 		return rc;
 	g->stats.irqchip_ns = g->vm.irqchip_ns;
 	g->stats.pit_ns = g->vm.pit_ns;
@@ -104,21 +107,6 @@ static int boot_protected(struct guest *g, const struct image *img) {
 	return 0;
 }
 
-/* An ELF64 file at its physical addresses, in long mode, ring 3; no
- * irqchip (its interrupts could not reach ring-3-only code anyway). */
-static int boot_long(struct guest *g, const struct image *img) {
-	struct elf_info elf;
-	int rc;
-
-	g->mode = MODE_LONG;
-	if ((rc = map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX)) ||
-	    (rc = image_load_elf(img, &g->mem, &elf, g->name)) ||
-	    (rc = vm_create(g->kvm, &g->vm, &g->mem, false, g->name)) ||
-	    (rc = vm_set_cpuid(g->kvm, &g->vm, g->name)))
-		return rc;
-	return cpu_mode_setup_long(&g->vm, &g->mem, elf.entry, g->name);
-}
-
 /* Everything between "here is an image" and the first KVM_RUN. */
 static int guest_boot(struct guest *g) {
 	struct image img;
@@ -129,10 +117,8 @@ static int guest_boot(struct guest *g) {
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.start);
 	if (img.format == IMAGE_FLAT)
 		rc = boot_real(g, &img);
-	else if (img.format == IMAGE_ELF32)
-		rc = boot_protected(g, &img);
-	else if (img.format == IMAGE_ELF64)
-		rc = boot_long(g, &img);
+	else if (img.format == IMAGE_ELF32 || img.format == IMAGE_ELF64)
+		rc = boot_elf(g, &img);
 	else {
 		log_error(g->name, "image '%s' is an ELF file of unknown class", g->image_path);
 		rc = EX_DATAERR;

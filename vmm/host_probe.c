@@ -88,7 +88,7 @@ static bool run_probe(const struct kvm *kvm, const struct probe *p) {
 	return ok;
 }
 
-bool host_can(const struct kvm *kvm, enum host_feature feature) {
+static bool host_can(const struct kvm *kvm, enum host_feature feature) {
 	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 	static int known[HOST_FEATURES];	/* 0 unknown, 1 can, -1 cannot */
 	bool can;

@@ -231,7 +231,6 @@ void vcpu_kick(pthread_t thread);
 
 /* host_probe.c: after a crash, was it a limit of the host's KVM? */
 enum host_feature { HOST_PAGING32, HOST_INTERRUPTS, HOST_FEATURES };
-bool host_can(const struct kvm *kvm, enum host_feature feature);
 const char *host_cannot_run(struct guest *g);	/* what it needed, or NULL */
 
 /* seccomp.c: the system calls a guest's threads may make after set-up */

@@ -4,15 +4,22 @@
 #define FUZZ_H
 
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "vmm.h"
 
-/* The VMM's messages would drown the fuzzer's: they go to /dev/null. */
-static inline void quiet_stderr(void) {
+/* Every harness starts the same way: the VMM's messages (log_fd) and
+ * anything on stdout (--help, --version) would drown the fuzzer's own, so
+ * both go to /dev/null. Each harness is one file that includes this once. */
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+	(void)argc, (void)argv;
 	log_fd = open("/dev/null", O_WRONLY);
+	if (log_fd < 0 || !freopen("/dev/null", "w", stdout))
+		abort();
+	return 0;
 }
 
 /* A guest with SIZE bytes of zeroed memory, no stdin, output to /dev/null. */

@@ -7,12 +7,6 @@
 
 #include "fuzz.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-	(void)argc, (void)argv;
-	quiet_stderr();
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	struct guest g;
 	uint32_t call[3];

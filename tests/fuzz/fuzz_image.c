@@ -8,12 +8,6 @@
 
 #define MEMORY (1u << 20)
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-	(void)argc, (void)argv;
-	quiet_stderr();
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	static uint8_t *memory;
 	struct guest_memory mem;

@@ -7,14 +7,6 @@
 
 #define ARGS_MAX 16
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-	(void)argc, (void)argv;
-	quiet_stderr();
-	if (!freopen("/dev/null", "w", stdout))	/* --help and --version */
-		abort();
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	char *text = malloc(size + 1), *argv[ARGS_MAX + 2] = { "mini-kvm" };
 	struct options opts;

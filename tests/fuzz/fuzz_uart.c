@@ -2,12 +2,6 @@
  * offset, direction, width, value -- through the port registry. */
 #include "fuzz.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv) {
-	(void)argc, (void)argv;
-	quiet_stderr();
-	return 0;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	struct guest g;
 
