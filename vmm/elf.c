@@ -3,9 +3,12 @@
  * protected mode, ELF64 for long mode. Both classes are read into one
  * form (struct segment, 64-bit fields), so there is one set of checks.
  * Each PT_LOAD segment is copied to its physical address p_paddr -- the
- * address Multiboot loaders use too -- and the rest of its memory size is
- * zeroed (.bss). Every number in the file is checked before use: the file
- * is as hostile as the guest it holds.
+ * address Multiboot loaders use too. The rest of its memory size (.bss)
+ * is left alone: guest memory comes zero-filled from guest_memory_map and
+ * segments may not overlap, so it is zero already. Zeroing it again would
+ * touch every page of a large .bss (20 MB in bench/compute: 14 ms on this
+ * host) that the guest may never use. Every number in the file is checked
+ * before use: the file is as hostile as the guest it holds.
  */
 #include <elf.h>
 #include <errno.h>
@@ -142,11 +145,11 @@ static uint32_t note_features(const struct image *img, const struct segment *seg
 	return features;
 }
 
+/* The file part only; .bss is zero already (see the top of this file). */
 static int load_segment(const struct image *img, const struct segment *s,
 			struct guest_memory *mem) {
 	uint8_t *dst = guest_ptr(mem, s->paddr, s->memsz);	/* checked before */
 
-	memset(dst + s->filesz, 0, s->memsz - s->filesz);
 	return read_exact(img, dst, s->filesz, s->offset);
 }
 

@@ -128,6 +128,7 @@ static int guest_boot(struct guest *g) {
 		/* Fixed, distinct ranges: these claims cannot fail. */
 		pio_register(&g->pio, "hypercall", HC_PORT, 1, hypercall_io, g);
 		pio_register(&g->pio, "uart", UART_COM1_BASE, UART_PORT_COUNT, uart_io, &g->uart);
+		vm_coalesce_port(g->kvm, &g->vm, UART_COM1_BASE, g->name);	/* THR */
 	}
 	image_close(&img);
 	return rc;

@@ -63,6 +63,14 @@ int kvm_open(struct kvm *kvm, char *why, size_t why_size) {
 		goto fail;
 	}
 	kvm->run_size = (size_t)size;
+	/* Optional: without it every UART byte is an exit, nothing else changes. */
+	kvm->coalesced_page = 0;
+	if (ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0) {
+		int page = ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
+
+		if (page > 0 && (size_t)(page + 1) * 4096 <= kvm->run_size)
+			kvm->coalesced_page = page;
+	}
 	return 0;
 fail:
 	kvm_close(kvm);
@@ -153,6 +161,26 @@ int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who) {
 		.eax = MINI_KVM_CPUID_LEAF, .ebx = MINI_KVM_CPUID_EBX,
 		.ecx = MINI_KVM_CPUID_ECX, .edx = MINI_KVM_CPUID_EDX };
 	return KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
+}
+
+/*
+ * Writes to PORT stop exiting: KVM appends each to a ring in the vCPU's
+ * mapping and carries on; vcpu_run replays them, oldest first, as soon as
+ * the vCPU exits for any reason -- so every device sees them before
+ * anything the guest did later (KVM API 4.116 KVM_REGISTER_COALESCED_MMIO,
+ * with .pio = 1; KVM_CAP_COALESCED_PIO). Only for a port whose writes need
+ * no answer and no immediate effect: the UART's transmit register. A full
+ * ring makes the next write exit, so nothing is lost. Failure is harmless:
+ * the writes exit one by one, as without the capability.
+ */
+void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const char *who) {
+	struct kvm_coalesced_mmio_zone zone = { .addr = port, .size = 1, .pio = 1 };
+
+	if (kvm->coalesced_page == 0 ||
+	    KVM_IOCTL(vm->fd, KVM_REGISTER_COALESCED_MMIO, &zone, who) < 0)
+		return;
+	vm->ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vm->run +
+						       (size_t)kvm->coalesced_page * 4096);
 }
 
 /* Raise and lower LINE of the in-kernel PIC: one edge (KVM API 4.25 KVM_IRQ_LINE). */

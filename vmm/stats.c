@@ -37,6 +37,9 @@ void stats_print(const struct guest *g) {
 		  ms_between(&s->start, &s->end), ms_between(&s->start, &s->ready));
 	total = list_counts(list, sizeof(list), s->exits, STATS_EXIT_REASONS, exit_reason_name);
 	log_error(g->name, "exits       %llu (%s)", total, list);
+	if (s->coalesced_writes)
+		log_error(g->name, "no exit     %llu port writes queued by KVM (coalesced I/O)",
+			  (unsigned long long)s->coalesced_writes);
 	total = list_counts(list, sizeof(list), s->hypercalls, HC_COUNT, hypercall_name);
 	log_error(g->name, "hypercalls  %llu (%s), unknown %llu", total, list,
 		  (unsigned long long)s->unknown_hypercalls);

@@ -35,7 +35,12 @@ static uint8_t uart_read(struct uart *u, uint16_t reg) {
 	case IIR_FCR:
 		return IIR_NO_INTERRUPT | (u->regs[IIR_FCR] & FCR_FIFO_ENABLE ? IIR_FIFOS_ON : 0);
 	case LSR:
-		console_flush(u->out);	/* a guest polling for input must see its prompt */
+		/* A guest waiting for input reads LSR again and again: show it
+		 * its prompt. A guest that is printing reads it once per byte:
+		 * its line stays buffered (one write(2) per line, not per byte). */
+		if (u->lsr_polled)
+			console_flush(u->out);
+		u->lsr_polled = true;
 		return LSR_THRE_TEMT | (input_ready(u->in) ? LSR_DR : 0);
 	case MSR:
 		return MSR_CTS_DSR_DCD;
@@ -50,7 +55,7 @@ static void uart_write(struct uart *u, uint16_t reg, uint8_t value) {
 	if (reg == RBR_THR && dlab)
 		u->dll = value;
 	else if (reg == RBR_THR)
-		console_putc(u->out, value);
+		console_putc(u->out, value), u->lsr_polled = false;
 	else if (reg == IER && dlab)
 		u->dlm = value;
 	else if (reg == IER)

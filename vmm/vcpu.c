@@ -77,6 +77,38 @@ static int handle_io(struct guest *g, struct kvm_run *run) {
 	return GUEST_RUNNING;
 }
 
+/*
+ * Replay the port writes KVM queued instead of exiting (vm_coalesce_port),
+ * oldest first: called after every KVM_RUN, before the exit itself is
+ * handled, so devices see the guest's accesses in the order it made them.
+ * KVM fills each entry and then advances LAST; we read LAST with acquire
+ * ordering and hand slots back by advancing FIRST (KVM API 4.116).
+ */
+static int replay_coalesced(struct guest *g) {
+	struct kvm_coalesced_mmio_ring *ring = g->vm.ring;
+	int status = GUEST_RUNNING;
+
+	if (!ring)
+		return GUEST_RUNNING;
+	for (uint32_t i = ring->first; status == GUEST_RUNNING &&
+	     i != __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);) {
+		const struct kvm_coalesced_mmio *w = &ring->coalesced_mmio[i];
+		struct pio_access access = { .port = (uint16_t)w->phys_addr, .size = 1,
+					     .is_write = true, .value = w->data[0] };
+
+		if (i >= COALESCED_RING_ENTRIES || !w->pio || w->len != 1)
+			return guest_crashed(g, "malformed coalesced write (slot %u)", i);
+		if (log_verbose_enabled)
+			log_error(g->name, "queued write: port 0x%04x, value 0x%02x (no exit)",
+				  access.port, access.value);
+		g->stats.coalesced_writes++;
+		status = pio_dispatch(&g->pio, &access);
+		i = (i + 1) % COALESCED_RING_ENTRIES;
+		__atomic_store_n(&ring->first, i, __ATOMIC_RELEASE);
+	}
+	return status;
+}
+
 /* The guest cannot go on. If a probe shows that the host's KVM cannot do
  * what the guest was doing, say that instead of blaming the guest. */
 static int handle_failure(struct guest *g, struct kvm_run *run) {
@@ -172,9 +204,12 @@ int vcpu_run(struct guest *g) {
 				  strerror(g->console.write_error));
 			status = EX_IOERR;
 		} else if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) == 0) {
-			status = vcpu_handle_exit(g);
+			status = replay_coalesced(g);
+			if (status == GUEST_RUNNING)
+				status = vcpu_handle_exit(g);
 		} else if (errno == EINTR || errno == EAGAIN) {
 			g->vm.run->immediate_exit = 0;	/* kicked: the loop checks why */
+			status = replay_coalesced(g);
 		} else {
 			log_error(g->name, "KVM_RUN failed: %s", strerror(errno));
 			status = EX_OSERR;

@@ -42,6 +42,7 @@ void *guest_ptr(const struct guest_memory *mem, uint64_t gpa, uint64_t len);
 struct kvm {
 	int fd;
 	size_t run_size;	/* size of a vCPU's kvm_run mapping */
+	int coalesced_page;	/* its page that holds the coalesced ring; 0: none */
 };
 struct vm {
 	int fd, vcpu_fd;
@@ -49,6 +50,7 @@ struct vm {
 	size_t run_size;
 	bool irqchip;		/* in-kernel PIC/IOAPIC/LAPIC + PIT created */
 	uint64_t irqchip_ns, pit_ns;	/* what creating them cost */
+	struct kvm_coalesced_mmio_ring *ring;	/* port writes queued without an exit */
 };
 #define VM_CPUID_MAX 128	/* CPUID leaves we can pass to KVM_SET_CPUID2 */
 int kvm_open(struct kvm *kvm, char *why, size_t why_size);
@@ -58,6 +60,9 @@ int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const 
 int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bool irqchip,
 	      const char *who);
 int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who);
+void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const char *who);
+#define COALESCED_RING_ENTRIES \
+	((4096 - sizeof(struct kvm_coalesced_mmio_ring)) / sizeof(struct kvm_coalesced_mmio))
 int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who);
 void vm_destroy(struct vm *vm);
 
@@ -84,7 +89,8 @@ int image_open(struct image *img, const char *path, const char *who);
 void image_close(struct image *img);
 int image_load_flat(const struct image *img, struct guest_memory *mem, const char *who);
 
-/* elf.c: ELF32 (protected mode) and ELF64 (long mode) images */
+/* elf.c: ELF32 (protected mode) and ELF64 (long mode) images. MEM must be
+ * all zeros (fresh from guest_memory_map): .bss is not written again. */
 struct elf_info {
 	uint64_t entry;		/* e_entry */
 	uint32_t features;	/* MINI_KVM_FEATURE_* from the guest's ELF note */
@@ -150,6 +156,7 @@ struct uart {
 	struct console *out;
 	struct input *in;
 	uint8_t regs[UART_PORT_COUNT], dll, dlm;
+	bool lsr_polled;	/* LSR read since the last transmitted byte */
 };
 void uart_init(struct uart *u, struct console *out, struct input *in);
 int uart_io(void *uart, uint16_t offset, struct pio_access *access);
@@ -205,6 +212,7 @@ struct guest {
 	struct guest_stats {
 		uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number */
 		uint64_t hypercalls[HC_COUNT], unknown_hypercalls, unclaimed_memory;
+		uint64_t coalesced_writes;		/* port writes that made no exit */
 		uint64_t irqchip_ns, pit_ns;		/* 0: not created */
 		struct timespec start, ready, end;	/* VM creation, first KVM_RUN, end */
 	} stats;

@@ -45,12 +45,27 @@ static void four_gigabyte_edges(void **state)
 	assert_null(guest_ptr(&m, 1, 1ull << 32));
 }
 
+/* The ELF loader leaves .bss alone: it relies on this. */
+static void fresh_memory_is_zero(void **state)
+{
+	struct guest_memory m;
+
+	(void)state;
+	assert_int_equal(guest_memory_map(&m, 1u << 20), 0);
+	for (uint64_t i = 0; i < m.size; i++)
+		if (m.host[i] != 0)
+			fail_msg("guest memory byte 0x%llx is 0x%02x", (unsigned long long)i, m.host[i]);
+	guest_memory_unmap(&m);
+	assert_null(m.host);
+}
+
 int test_memory(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(in_range),
 		cmocka_unit_test(out_of_range),
 		cmocka_unit_test(four_gigabyte_edges),
+		cmocka_unit_test(fresh_memory_is_zero),
 	};
 	return cmocka_run_group_tests_name("memory", tests, NULL, NULL);
 }

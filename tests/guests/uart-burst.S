@@ -1,0 +1,49 @@
+/*
+ * uart-burst: transmit-register writes that KVM may queue instead of
+ * exiting (coalesced I/O, vm_coalesce_port) must reach the UART whole and
+ * in order, before anything the guest does after them.
+ *  1. With DLAB set, port 0x3F8 is the divisor latch: write 'Z' there
+ *     (queued), read it back (an exit): the read must see 'Z'.
+ *  2. 1,000 bytes, 'a' to 'z' over and over, with no LSR poll in between:
+ *     far more than the ring holds (about 170), so it fills and the
+ *     writes that do not fit exit one by one.
+ * Expected output: "Z\n", the 1,000 bytes, "\n".
+ */
+#include "real-mode.h"
+
+#define COM1     0x3f8
+#define UART_LCR (COM1 + 3)
+#define LCR_DLAB 0x80
+#define LCR_8N1  0x03
+
+	.text
+	.globl	_start
+_start:
+	mov	$UART_LCR, %dx
+	mov	$LCR_DLAB, %al
+	out	%al, %dx
+	mov	$COM1, %dx		/* DLL */
+	mov	$'Z', %al
+	out	%al, %dx
+	in	%dx, %al		/* DLL again: 'Z' if the write came first */
+	mov	%al, %bl
+	mov	$UART_LCR, %dx
+	mov	$LCR_8N1, %al
+	out	%al, %dx
+	mov	$COM1, %dx		/* THR */
+	mov	%bl, %al
+	out	%al, %dx
+	mov	$'\n', %al
+	out	%al, %dx
+
+	mov	$1000, %cx
+	mov	$'a', %al
+1:	out	%al, %dx
+	inc	%al
+	cmp	$'z' + 1, %al
+	jne	2f
+	mov	$'a', %al
+2:	loop	1b
+	mov	$'\n', %al
+	out	%al, %dx
+	hlt
