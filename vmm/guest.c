@@ -107,6 +107,14 @@ static int boot_elf(struct guest *g, const struct image *img) {
 	return 0;
 }
 
+/* A guest that has sent UART_BUSY_BYTES through the UART will likely send
+ * more: from now on its transmit-register writes are queued, not exits. */
+static void uart_busy(void *arg) {
+	struct guest *g = arg;
+
+	vm_coalesce_port(g->kvm, &g->vm, UART_COM1_BASE, g->name);
+}
+
 /* Everything between "here is an image" and the first KVM_RUN. */
 static int guest_boot(struct guest *g) {
 	struct image img;
@@ -128,7 +136,7 @@ static int guest_boot(struct guest *g) {
 		/* Fixed, distinct ranges: these claims cannot fail. */
 		pio_register(&g->pio, "hypercall", HC_PORT, 1, hypercall_io, g);
 		pio_register(&g->pio, "uart", UART_COM1_BASE, UART_PORT_COUNT, uart_io, &g->uart);
-		vm_coalesce_port(g->kvm, &g->vm, UART_COM1_BASE, g->name);	/* THR */
+		g->uart.busy = uart_busy, g->uart.busy_arg = g;
 	}
 	image_close(&img);
 	return rc;

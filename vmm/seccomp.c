@@ -29,10 +29,12 @@ static const int allowed[] = {
 };
 
 /* The only ioctls: running the vCPU, reading its state for a crash report,
- * an IRQ line, and what the host probe's small VM needs. */
+ * an IRQ line, queueing a busy UART's writes (and undoing that at the end),
+ * and what the host probe's small VM needs. */
 static const unsigned long allowed_ioctls[] = {
-	KVM_RUN, KVM_GET_SREGS, KVM_SET_SREGS, KVM_IRQ_LINE, KVM_CREATE_VM,
-	KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU,
+	KVM_RUN, KVM_GET_SREGS, KVM_SET_SREGS, KVM_IRQ_LINE, KVM_REGISTER_COALESCED_MMIO,
+	KVM_UNREGISTER_COALESCED_MMIO, KVM_CREATE_VM, KVM_SET_USER_MEMORY_REGION,
+	KVM_CREATE_VCPU,
 };
 
 /* Async-signal-safe: no stdio, just write(2) of a line we build. */

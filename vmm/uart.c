@@ -49,13 +49,20 @@ static uint8_t uart_read(struct uart *u, uint16_t reg) {
 	}
 }
 
+static void transmit(struct uart *u, uint8_t value) {
+	console_putc(u->out, value);
+	u->lsr_polled = false;
+	if (u->sent < UART_BUSY_BYTES && ++u->sent == UART_BUSY_BYTES && u->busy)
+		u->busy(u->busy_arg);
+}
+
 static void uart_write(struct uart *u, uint16_t reg, uint8_t value) {
 	bool dlab = u->regs[LCR] & LCR_DLAB;
 
 	if (reg == RBR_THR && dlab)
 		u->dll = value;
 	else if (reg == RBR_THR)
-		console_putc(u->out, value), u->lsr_polled = false;
+		transmit(u, value);
 	else if (reg == IER && dlab)
 		u->dlm = value;
 	else if (reg == IER)

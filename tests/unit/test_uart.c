@@ -1,4 +1,7 @@
 /* uart: the 16550 register model seen from a guest's port accesses. */
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "helpers.h"
 
 
@@ -69,12 +72,74 @@ static void divisor_latch_and_registers(void **state)
 	fake_guest_free(&f);
 }
 
+/* Bytes the console has written so far, without closing it. */
+static size_t written_so_far(struct fake_guest *f)
+{
+	char buf[8192];
+	ssize_t n;
+
+	fcntl(f->out[0], F_SETFL, O_NONBLOCK);
+	n = read(f->out[0], buf, sizeof(buf));
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* A printing guest reads LSR once per byte: no write(2) until the line
+ * ends. A guest polling for input reads it again: then its prompt shows. */
+static void lsr_poll_flushes_only_when_repeated(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	in8(&f.g.uart, 5);
+	out8(&f.g.uart, 0, '>');
+	in8(&f.g.uart, 5);
+	out8(&f.g.uart, 0, ' ');
+	in8(&f.g.uart, 5);			/* once since the byte: kept */
+	assert_int_equal(written_so_far(&f), 0);
+	in8(&f.g.uart, 5);			/* again: the guest waits */
+	assert_int_equal(written_so_far(&f), 2);
+	fake_guest_free(&f);
+}
+
+static void count_call(void *calls)
+{
+	++*(int *)calls;
+}
+
+/* The busy hook (which turns on coalesced writes) fires once, at byte
+ * UART_BUSY_BYTES. */
+static void busy_hook_fires_once_at_threshold(void **state)
+{
+	struct fake_guest f;
+	int calls = 0;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	f.g.uart.busy = count_call, f.g.uart.busy_arg = &calls;
+	for (int i = 1; i < UART_BUSY_BYTES; i++)
+		out8(&f.g.uart, 0, 'x');
+	assert_int_equal(calls, 0);
+	out8(&f.g.uart, 3, 0x80);		/* the divisor latch is no byte sent */
+	out8(&f.g.uart, 0, 0x01);
+	out8(&f.g.uart, 3, 0x03);
+	assert_int_equal(calls, 0);
+	out8(&f.g.uart, 0, 'x');
+	assert_int_equal(calls, 1);
+	for (int i = 0; i < 10000; i++)
+		out8(&f.g.uart, 0, 'x');
+	assert_int_equal(calls, 1);
+	fake_guest_free(&f);
+}
+
 int test_uart(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(transmits_to_console),
 		cmocka_unit_test(data_ready_only_with_input),
 		cmocka_unit_test(divisor_latch_and_registers),
+		cmocka_unit_test(lsr_poll_flushes_only_when_repeated),
+		cmocka_unit_test(busy_hook_fires_once_at_threshold),
 	};
 	return cmocka_run_group_tests_name("uart", tests, NULL, NULL);
 }
