@@ -163,9 +163,9 @@ struct uart {
 	void *busy_arg;
 };
 /* Where queueing the transmit register's writes (coalesced I/O) starts to
- * pay on this host: it saves 3.7 us a byte, and makes VM teardown ~14 ms
- * slower (docs/performance.md). */
-#define UART_BUSY_BYTES 4096
+ * pay on this host: it saves ~6 us a byte and makes VM teardown ~7 ms
+ * slower, so switch after about 7 ms / 6 us bytes (docs/architecture.md). */
+#define UART_BUSY_BYTES 1024
 void uart_init(struct uart *u, struct console *out, struct input *in);
 int uart_io(void *uart, uint16_t offset, struct pio_access *access);
 

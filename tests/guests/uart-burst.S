@@ -1,5 +1,5 @@
 /*
- * uart-burst: once a guest has sent UART_BUSY_BYTES (4,096) through the
+ * uart-burst: once a guest has sent UART_BUSY_BYTES (1,024) through the
  * UART, KVM queues its transmit-register writes instead of exiting
  * (coalesced I/O, vm_coalesce_port). Those writes must reach the UART
  * whole and in order, before anything the guest does after them.
