@@ -87,17 +87,21 @@ static int handle_io(struct guest *g, struct kvm_run *run) {
 static int replay_coalesced(struct guest *g) {
 	struct kvm_coalesced_mmio_ring *ring = g->vm.ring;
 	int status = GUEST_RUNNING;
+	uint32_t last;
 
 	if (!ring)
 		return GUEST_RUNNING;
-	for (uint32_t i = ring->first; status == GUEST_RUNNING &&
-	     i != __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);) {
-		const struct kvm_coalesced_mmio *w = &ring->coalesced_mmio[i];
-		struct pio_access access = { .port = (uint16_t)w->phys_addr, .size = 1,
-					     .is_write = true, .value = w->data[0] };
+	last = __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);	/* the vCPU is stopped */
+	for (uint32_t i = ring->first; status == GUEST_RUNNING && i != last;) {
+		const struct kvm_coalesced_mmio *w;
+		struct pio_access access = { .size = 1, .is_write = true };
 
-		if (i >= COALESCED_RING_ENTRIES || !w->pio || w->len != 1)
-			return guest_crashed(g, "malformed coalesced write (slot %u)", i);
+		if (i >= COALESCED_RING_ENTRIES || last >= COALESCED_RING_ENTRIES)
+			return guest_crashed(g, "malformed coalesced ring (first %u, last %u)", i, last);
+		w = &ring->coalesced_mmio[i];
+		if (!w->pio || w->len != 1 || w->phys_addr > UINT16_MAX)
+			return guest_crashed(g, "malformed coalesced write in slot %u", i);
+		access.port = (uint16_t)w->phys_addr, access.value = w->data[0];
 		if (log_verbose_enabled)
 			log_error(g->name, "queued write: port 0x%04x, value 0x%02x (no exit)",
 				  access.port, access.value);
