@@ -69,7 +69,7 @@ int kvm_open(struct kvm *kvm, char *why, size_t why_size) {
 	if (ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0) {
 		int page = ioctl(kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_MMIO);
 
-		if (page > 0 && (size_t)(page + 1) * 4096 <= kvm->run_size)
+		if (page > 0 && (size_t)(page + 1) * KVM_RUN_PAGE <= kvm->run_size)
 			kvm->coalesced_page = page;
 	}
 	return 0;
@@ -203,7 +203,7 @@ void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const
 	    KVM_IOCTL(vm->fd, KVM_REGISTER_COALESCED_MMIO, &zone, who) < 0)
 		return;
 	vm->ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)vm->run +
-						       (size_t)kvm->coalesced_page * 4096);
+						       (size_t)kvm->coalesced_page * KVM_RUN_PAGE);
 	vm->coalesced_port = port;
 }
 

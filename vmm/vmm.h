@@ -62,8 +62,9 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bo
 	      const char *who);
 int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who);
 void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const char *who);
+#define KVM_RUN_PAGE 4096	/* the unit of the vCPU mapping's page offsets (x86) */
 #define COALESCED_RING_ENTRIES \
-	((4096 - sizeof(struct kvm_coalesced_mmio_ring)) / sizeof(struct kvm_coalesced_mmio))
+	((KVM_RUN_PAGE - sizeof(struct kvm_coalesced_mmio_ring)) / sizeof(struct kvm_coalesced_mmio))
 int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who);
 void vm_destroy(struct vm *vm);
 
