@@ -5,6 +5,7 @@
  * 0000:0000, protected-mode guests to their ELF entry in the Multiboot
  * machine state (include/mini-kvm/boot.h).
  */
+#include <cpuid.h>
 #include <string.h>
 
 #include <mini-kvm/boot.h>
@@ -106,11 +107,31 @@ static void write_boot_info(struct guest_memory *mem) {
 #define PTE_WRITABLE 0x2
 #define PTE_USER 0x4
 #define PTE_LARGE 0x80		/* in a page directory: a 2 MB page */
-#define SEG_TYPE_TSS_BUSY 0xb
+#define SEG_TYPE_TSS_AVAILABLE 0x9	/* a 64-bit TSS (SDM Vol. 3A, Table 3-2) ... */
+#define SEG_TYPE_TSS_BUSY 0xb		/* ... and the same marked busy by LTR */
 #define TSS_SIZE 0x68		/* a 64-bit TSS without its I/O bitmap */
 #define TSS_IOMAP_BASE_OFFSET 0x66
 #define PAGE_4K 0x1000ull
 #define PAGE_2M 0x200000ull
+
+/*
+ * The type of the TSS in TR. A CPU that ran LTR holds a busy TSS there, and
+ * Intel VT-x refuses to enter IA-32e mode with anything else (SDM Vol. 3C,
+ * 26.3.1.2). AMD's VMRUN checks no TR type (AMD APM Vol. 2, 15.5.1), but
+ * QEMU's emulation of it -- the CPU of the real-KVM test tier -- lets ring
+ * 3 use the I/O bitmap only through an *available* TSS: with a busy one
+ * every OUT is a #GP (measured: docs/testing.md). So a busy TSS on Intel
+ * and every other VT-x vendor, an available one on AMD and Hygon (SVM).
+ * (PVM's instruction emulator, which checks port access there, accepts both.)
+ */
+static uint8_t tss_type_for_host(void) {
+	unsigned int max_leaf, vendor[3];
+
+	if (!__get_cpuid(0, &max_leaf, &vendor[0], &vendor[2], &vendor[1]))
+		return SEG_TYPE_TSS_BUSY;
+	return !memcmp(vendor, "AuthenticAMD", 12) || !memcmp(vendor, "HygonGenuine", 12)
+	       ? SEG_TYPE_TSS_AVAILABLE : SEG_TYPE_TSS_BUSY;
+}
 
 /* A 64-bit code or data segment for privilege level DPL. */
 static struct kvm_segment long_segment(uint16_t selector, uint8_t type, uint8_t dpl) {
@@ -160,7 +181,7 @@ int cpu_mode_setup_long(struct vm *vm, struct guest_memory *mem, uint64_t entry,
 	struct kvm_segment data = long_segment(LONG_USER_DATA, SEG_TYPE_DATA_READ_WRITE_ACCESSED,
 					       3);
 	struct kvm_segment tss = { .base = LONG_TSS, .limit = TSS_SIZE + LONG_IO_PORTS / 8,
-				   .selector = LONG_TSS_SELECTOR, .type = SEG_TYPE_TSS_BUSY,
+				   .selector = LONG_TSS_SELECTOR, .type = tss_type_for_host(),
 				   .present = 1 };	/* a 64-bit TSS */
 	uint64_t gdt[7] = { 0, 0, 0, gdt_entry(&code), gdt_entry(&data), gdt_entry(&tss), 0 };
 	struct kvm_sregs sregs;

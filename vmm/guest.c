@@ -27,6 +27,15 @@ void guest_name_from_path(char *name, size_t size, const char *path) {
 		 base);
 }
 
+/* The state a vCPU powers on in (SDM Vol. 3A, 9.1.4): CS base FFFF0000,
+ * IP FFF0. No guest of ours is ever there (flat binaries start at 0000:0000
+ * with base 0), but KVM on AMD SVM puts the vCPU back there after a
+ * triple fault: "the VMCB is undefined after a SHUTDOWN intercept", so
+ * svm.c resets it, and where the guest was is lost. */
+static bool at_reset_vector(const struct kvm_sregs *sregs, uint64_t rip) {
+	return sregs->cs.base == 0xffff0000 && sregs->cs.selector == 0xf000 && rip == 0xfff0;
+}
+
 /* Report a guest failure with where it happened; returns EXIT_GUEST_CRASHED. */
 int guest_crashed(struct guest *g, const char *fmt, ...) {
 	unsigned long long rip = g->vm.run->s.regs.regs.rip;	/* synced on every exit */
@@ -37,11 +46,14 @@ int guest_crashed(struct guest *g, const char *fmt, ...) {
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (g->vm.vcpu_fd >= 0 && ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &sregs) == 0)
+	if (g->vm.vcpu_fd < 0 || ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+		log_error(g->name, "guest crashed: %s at rip %llx", what, rip);
+	else if (at_reset_vector(&sregs, rip))
+		log_error(g->name, "guest crashed: %s; where is unknown: KVM reset the vCPU "
+			  "(it does on AMD SVM)", what);
+	else
 		log_error(g->name, "guest crashed: %s at cs:rip %04x:%llx", what,
 			  sregs.cs.selector, rip);
-	else
-		log_error(g->name, "guest crashed: %s at rip %llx", what, rip);
 	return EXIT_GUEST_CRASHED;
 }
 
@@ -97,7 +109,7 @@ static int boot_elf(struct guest *g, const struct image *img) {
 		return rc;
 	g->stats.irqchip_ns = g->vm.irqchip_ns;
 	g->stats.pit_ns = g->vm.pit_ns;
-	kbd_init(&g->kbd, g->input, &g->vm, !g->config->no_seccomp, g->name);
+	kbd_init(&g->kbd, g->input, &g->console, &g->vm, !g->config->no_seccomp, g->name);
 	pio_register(&g->pio, "keyboard data", KBD_DATA_PORT, 1, kbd_io, &g->kbd);
 	pio_register(&g->pio, "keyboard status", KBD_STATUS_PORT, 1, kbd_io, &g->kbd);
 	if (kbd_start(&g->kbd) < 0) {

@@ -11,7 +11,14 @@
 #define ARG1(regs) ((uint32_t)(regs)->rbx)
 #define ARG2(regs) ((uint32_t)(regs)->rcx)
 
+/* HC_EXIT ignores BL, as the original Mini-KVM does: its guests end with
+ * whatever they last printed still in BL, and must still exit 0. */
 static int hc_exit(struct guest *g, struct kvm_regs *regs) {
+	(void)g, (void)regs;
+	return 0;
+}
+
+static int hc_exit_status(struct guest *g, struct kvm_regs *regs) {
 	(void)g;
 	return ARG1(regs) & 0xff;
 }
@@ -101,6 +108,7 @@ static const struct {
 	[HC_READ] = { "READ", hc_read },	 [HC_CLOCK] = { "CLOCK", hc_clock },
 	[HC_DISK_READ] = { "DISK_READ", hc_disk_read },
 	[HC_DISK_WRITE] = { "DISK_WRITE", hc_disk_write },
+	[HC_EXIT_STATUS] = { "EXIT_STATUS", hc_exit_status },
 };
 
 const char *hypercall_name(uint32_t nr) {

@@ -33,10 +33,11 @@ static const char usage[] =
 	"      --no-color      plain guest prefixes (also: NO_COLOR set, or not a tty)\n"
 	"  -h, --help          show this help;  -V, --version  show the version\n\n"
 	"One guest: stdout carries exactly its output. Several: each line starts\n"
-	"with \"[name] \". Exit status: the guest's HC_EXIT code (0 after HLT); with\n"
-	"several guests the first non-zero one; 64 usage, 65 bad image, 66 cannot\n"
-	"open image, 69 KVM unavailable, 70 guest crashed, 71 OS or seccomp\n"
-	"error, 74 output lost, 124 timeout, 130/143 stopped by SIGINT/SIGTERM.\n"
+	"with \"[name] \". Exit status: the guest's HC_EXIT_STATUS code (0 after\n"
+	"HC_EXIT or HLT); with several guests the first non-zero one; 64 usage,\n"
+	"65 bad image, 66 cannot open image, 69 KVM unavailable, 70 guest crashed,\n"
+	"71 OS or seccomp error, 74 output lost, 124 timeout, 130/143 stopped by\n"
+	"SIGINT/SIGTERM.\n"
 	"At most 64 guests.\n";
 
 /* "65536", "256K", "1M" (K and M are powers of 1024). 0, or -1 if not a size. */

@@ -181,13 +181,15 @@ void disk_close(struct disk *d);
 /* kbd.c: stdin as a keyboard on ports 0x60/0x64, IRQ1 with an irqchip */
 struct kbd {
 	struct input *in;
+	struct console *out;	/* flushed when the guest finds no byte waiting */
 	struct vm *vm;
 	const char *who;
 	pthread_t thread;	/* raises IRQ1 when stdin has a byte */
 	bool started, confine;	/* confine: under the seccomp filter */
 	atomic_bool armed, at_end, stop;
 };
-void kbd_init(struct kbd *k, struct input *in, struct vm *vm, bool confine, const char *who);
+void kbd_init(struct kbd *k, struct input *in, struct console *out, struct vm *vm, bool confine,
+	      const char *who);
 int kbd_io(void *kbd, uint16_t offset, struct pio_access *access);
 int kbd_start(struct kbd *k);
 void kbd_stop(struct kbd *k);

@@ -13,11 +13,11 @@ _start:
 	push	%ebx			/* main(magic, info) */
 	push	%eax
 	call	main
-	mov	%eax, %ebx		/* HC_EXIT(main's result) */
-	mov	$HC_EXIT, %eax
+	mov	%eax, %ebx		/* HC_EXIT_STATUS(main's result) */
+	mov	$HC_EXIT_STATUS, %eax
 	mov	$HC_PORT, %dx
 	out	%eax, %dx
-	hlt				/* HC_EXIT does not return */
+	hlt				/* HC_EXIT_STATUS does not return */
 
 	.bss
 	.balign 16

@@ -19,8 +19,9 @@
 	out	%al, %dx
 .endm
 
-/* EXIT code: end the guest with an exit status (0-255). */
+/* EXIT code: end the guest with an exit status (0-255). (A bare
+ * HYPERCALL HC_EXIT ends it with status 0, whatever BL holds.) */
 .macro EXIT code
 	mov	$\code, %bl
-	HYPERCALL HC_EXIT
+	HYPERCALL HC_EXIT_STATUS
 .endm

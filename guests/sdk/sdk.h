@@ -33,7 +33,7 @@ static inline int hc_getchar(void) {
 	return c == HC_EOF ? -1 : (int)c;
 }
 static inline __attribute__((noreturn)) void hc_exit(int code) {
-	hypercall(HC_EXIT, (uint32_t)code, 0);
+	hypercall(HC_EXIT_STATUS, (uint32_t)code, 0);
 	for (;;)
 		;
 }

@@ -72,11 +72,15 @@
 /*
  * The keyboard: stdin bytes, as an i8042-like controller. Port 0x64 bit 0
  * says a byte is waiting; port 0x60 reads it (the ASCII byte itself, not a
- * scan code). With the irqchip, each byte that arrives raises IRQ1.
+ * scan code). Bit 7 (mini-kvm's own) says stdin has ended: no byte will
+ * ever come. With the irqchip, each byte that arrives raises IRQ1, and so
+ * does the end of input; while a byte waits unread, IRQ1 comes again every
+ * 50 ms (an edge raised before the guest set up its 8259 is lost).
  */
 #define KBD_DATA_PORT            0x60
 #define KBD_STATUS_PORT          0x64
 #define KBD_STATUS_OUTPUT_FULL   0x01
+#define KBD_STATUS_END_OF_INPUT  0x80
 #define KBD_IRQ                  1
 
 #endif

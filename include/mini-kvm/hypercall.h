@@ -20,8 +20,10 @@
 
 #define HC_PORT         0x500
 
-/* Function numbers. 0-2 keep the original Mini-KVM numbering. */
-#define HC_EXIT         0   /* EBX: exit code (low 8 bits). Never returns.     */
+/* Function numbers. 0-2 keep the original Mini-KVM numbering and meaning. */
+#define HC_EXIT         0   /* End the guest, status 0. Never returns. BL is
+                               ignored: the original's guests leave whatever
+                               they last printed there (HC_EXIT_STATUS below) */
 #define HC_PUTCHAR      1   /* BL: byte to write to the console.  EAX = 0      */
 #define HC_GETCHAR      2   /* EAX = next input byte (0-255) or HC_EOF          */
 #define HC_WRITE        3   /* EBX: address, ECX: length. EAX = bytes written   */
@@ -31,7 +33,8 @@
 #define HC_DISK_READ    6   /* EBX: address, ECX: sector number. Reads one
                                sector of the --disk FILE. EAX = 1              */
 #define HC_DISK_WRITE   7   /* the same, from guest memory to the disk         */
-#define HC_COUNT        8   /* number of defined calls                          */
+#define HC_EXIT_STATUS  8   /* EBX: exit status (low 8 bits). Never returns.   */
+#define HC_COUNT        9   /* number of defined calls                          */
 
 #define HC_SECTOR_SIZE  512 /* the unit of HC_DISK_READ / HC_DISK_WRITE        */
 

@@ -1,8 +1,11 @@
 /*
  * console.c: the kernel's console. On mini-kvm (the CPUID hypervisor leaf
- * says so) it uses hypercalls: one exit per write. Elsewhere -- QEMU, a PC
- * -- it drives the 16550 UART at 0x3f8. Power-off works the same way:
- * HC_EXIT on mini-kvm, QEMU's isa-debug-exit port elsewhere.
+ * says so) output is a hypercall, one exit per write, and input is
+ * mini-kvm's keyboard: stdin bytes at port 0x60, IRQ1 when one arrives
+ * (include/mini-kvm/boot.h), so the machine -- timer included -- runs on
+ * while the shell waits. Elsewhere -- QEMU, a PC -- it drives the 16550
+ * UART at 0x3f8, polled at every timer tick. Power-off works the same way:
+ * HC_EXIT_STATUS on mini-kvm, QEMU's isa-debug-exit port elsewhere.
  */
 #include <stdarg.h>
 
@@ -53,26 +56,24 @@ void console_write(const char *buf, size_t len) {
 	}
 }
 
-/* On mini-kvm, HC_GETCHAR waits for the host (the whole machine sleeps):
- * only called so when nothing else can run. The UART is only polled. */
-int console_poll(bool may_block) {
-	uint32_t c;
+/* Never waits: the scheduler sleeps in HLT until IRQ1 or the next tick. */
+int console_poll(void) {
+	uint8_t status;
 
 	if (input_ended)
 		return -2;
-	if (mini_kvm) {
-		if (!may_block)
-			return -1;
-		c = hypercall(HC_GETCHAR, 0, 0);
-		input_ended = c == HC_EOF;
-		return input_ended ? -2 : (int)c;
-	}
-	return inb(COM1_LSR) & LSR_DATA_READY ? inb(COM1) : -1;
+	if (!mini_kvm)
+		return inb(COM1_LSR) & LSR_DATA_READY ? inb(COM1) : -1;
+	status = inb(KBD_STATUS_PORT);
+	if (status & KBD_STATUS_OUTPUT_FULL)
+		return inb(KBD_DATA_PORT);
+	input_ended = status & KBD_STATUS_END_OF_INPUT;
+	return input_ended ? -2 : -1;
 }
 
 _Noreturn void power_off(int code) {
 	if (mini_kvm)
-		hypercall(HC_EXIT, (uint32_t)code, 0);
+		hypercall(HC_EXIT_STATUS, (uint32_t)code, 0);
 	outl(QEMU_DEBUG_EXIT_PORT, (uint32_t)code);	/* QEMU exits (code << 1) | 1 */
 	for (;;)
 		__asm__ volatile("cli; hlt");

@@ -21,6 +21,8 @@
 #define PIC2 0xa0
 #define PIC_EOI 0x20
 #define IRQ_BASE 32
+#define IRQ_TIMER 0x01		/* IRQ0, as a PIC mask bit */
+#define IRQ_KEYBOARD 0x02	/* IRQ1 */
 #define PIT_CHANNEL0 0x40
 #define PIT_COMMAND 0x43
 #define PIT_SQUARE_WAVE 0x36	/* channel 0, low then high byte, mode 3 */
@@ -88,13 +90,16 @@ static void idt_init(void) {
 }
 
 /* 8259 initialisation words (ICW1-4): edge-triggered, cascaded, 8086 mode,
- * vectors 32-39 and 40-47; then mask all but the timer (IRQ0). */
+ * vectors 32-39 and 40-47; then mask all but the timer (IRQ0) and, on
+ * mini-kvm, the keyboard (IRQ1), which wakes the scheduler for input. */
 static void pic_init(void) {
+	uint8_t unmasked = IRQ_TIMER | (console_on_mini_kvm() ? IRQ_KEYBOARD : 0);
+
 	outb(PIC1, 0x11), outb(PIC2, 0x11);
 	outb(PIC1 + 1, IRQ_BASE), outb(PIC2 + 1, IRQ_BASE + 8);
 	outb(PIC1 + 1, 0x04), outb(PIC2 + 1, 0x02);	/* slave on IRQ2 */
 	outb(PIC1 + 1, 0x01), outb(PIC2 + 1, 0x01);
-	outb(PIC1 + 1, 0xfe), outb(PIC2 + 1, 0xff);
+	outb(PIC1 + 1, (uint8_t)~unmasked), outb(PIC2 + 1, 0xff);
 }
 
 void pic_eoi(unsigned irq) {

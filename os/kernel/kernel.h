@@ -38,12 +38,12 @@ static inline uint8_t inb(uint16_t port) {
 }
 
 
-/* console.c: output and input, by hypercall on mini-kvm, else the UART */
+/* console.c: output by hypercall and input from the keyboard on mini-kvm, else the UART */
 void console_init(void);
 bool console_on_mini_kvm(void);
 uint32_t hypercall(uint32_t nr, uint32_t a, uint32_t b);	/* on mini-kvm only */
 void console_write(const char *buf, size_t len);
-int console_poll(bool may_block);	/* a byte, -1 none yet, -2 end of input */
+int console_poll(void);	/* a byte, -1 none yet, -2 end of input; never waits */
 void kprintf(const char *fmt, ...);
 _Noreturn void power_off(int code);
 

@@ -134,10 +134,10 @@ bool proc_current_is_user(void) {
 }
 
 /* Hand a waiting process its input byte, if the console has one. */
-static bool deliver_input(bool may_block) {
+static bool deliver_input(void) {
 	for (int i = 0; i < PROC_MAX; i++) {
 		if (procs[i].state == WAIT_INPUT) {
-			int c = console_poll(may_block);
+			int c = console_poll();
 
 			if (c == -1)
 				return false;
@@ -183,8 +183,11 @@ _Noreturn void scheduler(void) {
 			current = NULL;
 		} else if (!any_alive()) {
 			power_off(0);
-		} else if (!deliver_input(true)) {
-			__asm__ volatile("sti; hlt; cli");	/* until the next interrupt */
+		} else if (!deliver_input()) {
+			/* Until the next interrupt: the tick, or IRQ1 with input on
+			 * mini-kvm. STI delays interrupts by one instruction, so one
+			 * that came since the check above wakes this very HLT. */
+			__asm__ volatile("sti; hlt; cli");
 		}
 	}
 }

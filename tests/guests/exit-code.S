@@ -1,4 +1,4 @@
-/* exit-code: print a line and end with HC_EXIT 42. Expected: exit 42. */
+/* exit-code: print a line and end with HC_EXIT_STATUS 42. Expected: exit 42. */
 #include "real-mode.h"
 
 	.text
@@ -7,7 +7,7 @@ _start:
 	mov	$message, %si
 	call	puts
 	EXIT	42
-	hlt				/* never reached: HC_EXIT does not return */
+	hlt				/* never reached: HC_EXIT_STATUS does not return */
 
 	.section .rodata
 message:

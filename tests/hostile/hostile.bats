@@ -17,13 +17,13 @@ HGUESTS=build/tests/hostile
 	expect_stdout "$BATS_TEST_TMPDIR/expected"
 	# 65,536 ports x 3 widths x (OUT + IN), but for the 9 claimed ports.
 	expect_stderr_line "mini-kvm: port-scan: unclaimed   393162 port accesses, 0 memory accesses"
-	expect_stderr_line "mini-kvm: port-scan: hypercalls  2 (EXIT 1, WRITE 1), unknown 3"
+	expect_stderr_line "mini-kvm: port-scan: hypercalls  2 (WRITE 1, EXIT_STATUS 1), unknown 3"
 }
 
 @test "every unknown 16-bit hypercall number and two 32-bit ones: HC_ERR_NOSYS" {
 	vmm --stats "$HGUESTS/unknown-calls.bin"
 	expect_status 0
-	expect_stderr_line "mini-kvm: unknown-calls: hypercalls  1 (EXIT 1), unknown 65530"
+	expect_stderr_line "mini-kvm: unknown-calls: hypercalls  1 (EXIT_STATUS 1), unknown 65529"
 }
 
 @test "100 MB of output: every byte arrives, VMM memory does not grow" {

@@ -68,7 +68,7 @@ load helpers
 @test "--stats counts one exit per byte for PUTCHAR" {
 	vmm --stats "$GUESTS/counter.bin"
 	expect_stderr_line "mini-kvm: counter: exits       21 (IO 21)"
-	expect_stderr_line "mini-kvm: counter: hypercalls  21 (EXIT 1, PUTCHAR 20), unknown 0"
+	expect_stderr_line "mini-kvm: counter: hypercalls  21 (PUTCHAR 20, EXIT_STATUS 1), unknown 0"
 }
 
 @test "--verbose describes each exit on stderr, stdout unchanged" {

@@ -72,14 +72,5 @@ load helpers
 	expect_stdout /dev/null
 }
 
-@test "triple fault: KVM_EXIT_SHUTDOWN, 70" {
-	vmm --timeout 3 "$TGUESTS/triple-fault.bin"
-	# Probe: PVM's real-mode emulator loops on this fault instead of
-	# shutting the vCPU down; only the timeout can end it there.
-	if [ "$status" -eq 124 ]; then
-		skip "host KVM cannot report a real-mode triple fault (no KVM_EXIT_SHUTDOWN within 3 s)"
-	fi
-	expect_status 70
-	[ "$(wc -l <"$err")" -eq 1 ]
-	grep -q '^mini-kvm: triple-fault: guest crashed: triple fault (KVM_EXIT_SHUTDOWN) at cs:rip 0000:[0-9a-f]*$' "$err"
-}
+# (A triple fault: tests/real-kvm/protected.bats. PVM's real-mode emulator
+# loops on it instead of shutting the vCPU down.)

@@ -86,14 +86,22 @@ load helpers
 	STDIN=$GOLDEN/hypercalls.in vmm --stats "$TGUESTS/hypercalls.bin"
 	expect_status 0
 	expect_stdout "$GOLDEN/hypercalls.out"
-	expect_stderr_line "mini-kvm: hypercalls: hypercalls  49 (EXIT 1, PUTCHAR 10, GETCHAR 1, WRITE 28, READ 7, CLOCK 2), unknown 2"
+	expect_stderr_line "mini-kvm: hypercalls: hypercalls  49 (PUTCHAR 10, GETCHAR 1, WRITE 28, READ 7, CLOCK 2, EXIT_STATUS 1), unknown 2"
 }
 
-@test "HC_EXIT code becomes the exit status" {
+@test "HC_EXIT_STATUS code becomes the exit status" {
 	vmm "$TGUESTS/exit-code.bin"
 	expect_status 42
 	[ "$(cat "$out")" = "exiting with 42" ]
 	expect_stderr ""
+}
+
+@test "HC_EXIT ends with 0 whatever BL holds, as the original Mini-KVM's guests expect" {
+	vmm --stats "$TGUESTS/original-exit.bin"
+	expect_status 0
+	printf '2x9=18 ' >"$BATS_TEST_TMPDIR/expected"
+	expect_stdout "$BATS_TEST_TMPDIR/expected"
+	expect_stderr_line "mini-kvm: original-exit: hypercalls  8 (EXIT 1, PUTCHAR 7), unknown 0"
 }
 
 @test "an image of exactly the memory size loads and runs" {

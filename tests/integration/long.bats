@@ -32,13 +32,14 @@ LTESTS=build/tests/long
 	[ "$(cat "$out")" = "memory 3221225472 bytes" ]
 }
 
-# protection N: what test N of tests/long/protection.c must cause.
+# protection N: what test N of tests/long/protection.c must cause: a
+# triple fault in ring 3 (CS 001b).
 protection() {
 	printf '%s' "$1" >"$BATS_TEST_TMPDIR/in"
 	STDIN=$BATS_TEST_TMPDIR/in vmm "$LTESTS/protection.elf64"
 	expect_status 70
 	[ "$(cat "$out")" = "trying" ]
-	grep -Eq "^mini-kvm: protection: guest crashed: triple fault \(KVM_EXIT_SHUTDOWN\) at cs:rip 001b:[0-9a-f]+$" "$err"
+	expect_triple_fault protection 001b
 }
 
 @test "ring 3 cannot write the page tables" { protection 1; }

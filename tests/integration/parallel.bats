@@ -30,9 +30,16 @@ lines_of() {
 	grep -q '^mini-kvm: unmapped-jump: guest crashed: ' "$err"
 }
 
-@test "the first non-zero status is the HC_EXIT code" {
+@test "the first non-zero status is the HC_EXIT_STATUS code" {
 	vmm "$GUESTS/hello.bin" "$TGUESTS/exit-code.bin"
 	expect_status 42
+}
+
+@test "several guests that end like the original's (HC_EXIT, BL left over) exit 0" {
+	vmm "$TGUESTS/original-exit.bin" "$GUESTS/hello.bin" "$TGUESTS/original-exit.bin"
+	expect_status 0
+	[ "$(lines_of original-exit)" = "2x9=18 " ]
+	[ "$(lines_of 'original-exit#3')" = "2x9=18 " ]
 }
 
 @test "a partial last line gets its own prefixed line" {

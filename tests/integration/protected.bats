@@ -90,10 +90,7 @@ load helpers
 	host_can interrupts || [ $? -eq 1 ]
 }
 
-@test "probe: timer interrupts through the irqchip" {
-	require_host interrupts "deliver interrupts in 32-bit protected mode"
-	host_can timer
-}
+# (Timer interrupts and IRQ1 need interrupt delivery: tests/real-kvm/.)
 
 @test "--disk: sectors written in one run are there in the next" {
 	dd if=/dev/zero of="$BATS_TEST_TMPDIR/disk.img" bs=512 count=4 status=none
@@ -123,10 +120,3 @@ load helpers
 	expect_stderr "mini-kvm: pm-disk: disk '$BATS_TEST_TMPDIR/odd.img' must be a regular file of whole 512-byte sectors"
 }
 
-@test "keyboard: each stdin byte raises IRQ1 through the irqchip" {
-	require_host interrupts "deliver interrupts in 32-bit protected mode"
-	printf 'typed\n' >"$BATS_TEST_TMPDIR/in"
-	STDIN=$BATS_TEST_TMPDIR/in vmm --timeout 10 "$TGUESTS/pm-keyboard-irq.elf"
-	expect_status 0
-	[ "$(cat "$out")" = "irq: typed" ]
-}

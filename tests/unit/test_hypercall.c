@@ -17,15 +17,30 @@ static int call(struct fake_guest *f, uint32_t nr, uint64_t rbx, uint64_t rcx)
 
 static uint64_t rax(struct fake_guest *f) { return f->g.vm.run->s.regs.regs.rax; }
 
-static void exit_returns_low_byte_of_ebx(void **state)
+/* HC_EXIT is the original Mini-KVM's: status 0 whatever BL holds. */
+static void exit_ignores_ebx(void **state)
 {
 	struct fake_guest f;
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	assert_int_equal(call(&f, HC_EXIT, 0x1234, 0), 0x34);
-	assert_int_equal(call(&f, HC_EXIT, 0, 0), 0);
+	assert_int_equal(call(&f, HC_EXIT, ' ', 0), 0);
+	assert_int_equal(call(&f, HC_EXIT, 0x1234, 0), 0);
 	assert_int_equal(f.g.stats.hypercalls[HC_EXIT], 2);
+	fake_guest_free(&f);
+}
+
+static void exit_status_returns_low_byte_of_ebx(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	assert_int_equal(call(&f, HC_EXIT_STATUS, 0x1234, 0), 0x34);
+	assert_int_equal(call(&f, HC_EXIT_STATUS, 0, 0), 0);
+	assert_int_equal(call(&f, HC_EXIT_STATUS, 0xff, 0), 0xff);
+	assert_int_equal(f.g.stats.hypercalls[HC_EXIT_STATUS], 3);
+	assert_string_equal(hypercall_name(HC_EXIT_STATUS), "EXIT_STATUS");
 	fake_guest_free(&f);
 }
 
@@ -159,7 +174,7 @@ static void port_takes_number_from_out_data(void **state)
 {
 	struct fake_guest f;
 	struct pio_access out = { .port = HC_PORT, .size = 1, .is_write = true,
-				  .value = HC_EXIT };
+				  .value = HC_EXIT_STATUS };
 	struct pio_access in = { .port = HC_PORT, .size = 4 };
 
 	(void)state;
@@ -177,7 +192,8 @@ static void port_takes_number_from_out_data(void **state)
 int test_hypercall(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(exit_returns_low_byte_of_ebx),
+		cmocka_unit_test(exit_ignores_ebx),
+		cmocka_unit_test(exit_status_returns_low_byte_of_ebx),
 		cmocka_unit_test(putchar_and_write),
 		cmocka_unit_test(write_refuses_bad_buffers),
 		cmocka_unit_test(getchar_and_read_until_eof),
