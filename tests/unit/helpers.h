@@ -45,6 +45,7 @@ int test_memory(void);
 int test_pio(void);
 int test_console(void);
 int test_uart(void);
+int test_kbd(void);
 int test_hypercall(void);
 int test_vcpu(void);
 

@@ -12,6 +12,7 @@ int main(void)
 	failures += test_pio();
 	failures += test_console();
 	failures += test_uart();
+	failures += test_kbd();
 	failures += test_hypercall();
 	failures += test_vcpu();
 	failures += test_seccomp();
