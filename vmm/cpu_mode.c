@@ -11,14 +11,9 @@
 #include <mini-kvm/boot.h>
 
 #include "vmm.h"
+#include "x86.h"
 
-#define RFLAGS_FIXED 0x2	/* bit 1 of RFLAGS is always 1 (SDM Vol. 1, 3.4.3) */
-#define CR0_PE 0x1		/* protection enable (SDM Vol. 3A, 2.5) */
-#define CR0_ET 0x10		/* extension type: hard-wired to 1 since the i486 */
 
-/* Segment descriptor types (SDM Vol. 3A, 3.4.5.1, Table 3-1), S = 1. */
-#define SEG_TYPE_CODE_EXEC_READ_ACCESSED 0xb
-#define SEG_TYPE_DATA_READ_WRITE_ACCESSED 0x3
 
 int cpu_mode_setup_real(struct vm *vm, uint64_t memory_size, const char *who) {
 	struct kvm_sregs sregs;
@@ -56,7 +51,7 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type) {
 /* The same segment as the 8-byte GDT entry the CPU would load it from
  * (SDM Vol. 3A, 3.4.5, Figure 3-8): what KVM_SET_SREGS puts in the hidden
  * part of a segment register must match what the guest's GDT says. */
-static uint64_t gdt_entry(const struct kvm_segment *s) {
+uint64_t gdt_entry(const struct kvm_segment *s) {
 	uint32_t limit = s->g ? s->limit >> 12 : s->limit;
 	uint64_t access = s->type | (uint64_t)s->s << 4 | (uint64_t)s->dpl << 5 |
 			  (uint64_t)s->present << 7;
@@ -94,21 +89,6 @@ static void write_boot_info(struct guest_memory *mem) {
  * (every device we have) are open, the rest raise #GP, and CLI/STI stay
  * privileged.
  */
-#define CR0_MP 0x2
-#define CR0_NE 0x20
-#define CR0_WP 0x10000
-#define CR0_PG 0x80000000u
-#define CR4_PAE 0x20
-#define CR4_OSFXSR 0x200	/* SSE instructions allowed (SDM Vol. 3A, 2.5) */
-#define CR4_OSXMMEXCPT 0x400
-#define EFER_LME 0x100
-#define EFER_LMA 0x400
-#define PTE_PRESENT 0x1
-#define PTE_WRITABLE 0x2
-#define PTE_USER 0x4
-#define PTE_LARGE 0x80		/* in a page directory: a 2 MB page */
-#define SEG_TYPE_TSS_AVAILABLE 0x9	/* a 64-bit TSS (SDM Vol. 3A, Table 3-2) ... */
-#define SEG_TYPE_TSS_BUSY 0xb		/* ... and the same marked busy by LTR */
 #define TSS_SIZE 0x68		/* a 64-bit TSS without its I/O bitmap */
 #define TSS_IOMAP_BASE_OFFSET 0x66
 #define PAGE_4K 0x1000ull
@@ -134,7 +114,7 @@ static uint8_t tss_type_for_host(void) {
 }
 
 /* A 64-bit code or data segment for privilege level DPL. */
-static struct kvm_segment long_segment(uint16_t selector, uint8_t type, uint8_t dpl) {
+struct kvm_segment long_segment(uint16_t selector, uint8_t type, uint8_t dpl) {
 	bool code = type == SEG_TYPE_CODE_EXEC_READ_ACCESSED;
 
 	return (struct kvm_segment){ .limit = 0xffffffff, .selector = selector | dpl,

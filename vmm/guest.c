@@ -57,14 +57,15 @@ int guest_crashed(struct guest *g, const char *fmt, ...) {
 	return EXIT_GUEST_CRASHED;
 }
 
-static int map_memory(struct guest *g, uint64_t default_size, uint64_t max_size) {
+int guest_map_memory(struct guest *g, uint64_t default_size, uint64_t max_size) {
+	static const char *const modes[] = { [MODE_REAL] = "real-mode",
+		[MODE_PROTECTED] = "protected-mode", [MODE_LONG] = "long-mode", [MODE_LINUX] = "Linux" };
 	uint64_t size = g->config->memory ? g->config->memory : default_size;
 
 	if (size > max_size) {
 		log_error(g->name, "--memory: %lluK is more than the %lluK a %s guest can address",
 			  (unsigned long long)size >> 10, (unsigned long long)max_size >> 10,
-			  g->mode == MODE_REAL ? "real-mode" : g->mode == MODE_LONG ? "long-mode"
-			  : "protected-mode");
+			  modes[g->mode]);
 		return EX_USAGE;
 	}
 	if (guest_memory_map(&g->mem, size) < 0) {
@@ -80,9 +81,9 @@ static int boot_real(struct guest *g, const struct image *img) {
 	int rc;
 
 	g->mode = MODE_REAL;
-	if ((rc = map_memory(g, REAL_MODE_MEMORY_DEFAULT, REAL_MODE_MEMORY_MAX)) ||
+	if ((rc = guest_map_memory(g, REAL_MODE_MEMORY_DEFAULT, REAL_MODE_MEMORY_MAX)) ||
 	    (rc = image_load_flat(img, &g->mem, g->name)) ||
-	    (rc = vm_create(g->kvm, &g->vm, &g->mem, false, g->name)))
+	    (rc = vm_create(g->kvm, &g->vm, &g->mem, 0, g->name)))
 		return rc;
 	return cpu_mode_setup_real(&g->vm, g->mem.size, g->name);
 }
@@ -96,14 +97,14 @@ static int boot_elf(struct guest *g, const struct image *img) {
 	int rc;
 
 	g->mode = is64 ? MODE_LONG : MODE_PROTECTED;
-	if ((rc = map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX)) ||
+	if ((rc = guest_map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX)) ||
 	    (rc = image_load_elf(img, &g->mem, &elf, g->name)))
 		return rc;
 	irqchip = !is64 && (g->config->irqchip == IRQCHIP_ON ||
 			    (g->config->irqchip == IRQCHIP_AUTO &&
 			     elf.features & MINI_KVM_FEATURE_IRQCHIP));
-	if ((rc = vm_create(g->kvm, &g->vm, &g->mem, irqchip, g->name)) ||
-	    (rc = vm_set_cpuid(g->kvm, &g->vm, g->name)) ||
+	if ((rc = vm_create(g->kvm, &g->vm, &g->mem, irqchip ? VM_IRQCHIP : 0, g->name)) ||
+	    (rc = vm_set_cpuid(g->kvm, &g->vm, true, g->name)) ||
 	    (rc = is64 ? cpu_mode_setup_long(&g->vm, &g->mem, elf.entry, g->name)
 		       : cpu_mode_setup_protected(&g->vm, &g->mem, (uint32_t)elf.entry, g->name)))
 		return rc;
@@ -127,6 +128,34 @@ static void uart_busy(void *arg) {
 	vm_coalesce_port(g->kvm, &g->vm, UART_COM1_BASE, g->name);
 }
 
+/* --initrd and --append are a Linux kernel's; anything else refuses them. */
+static int linux_options_misused(struct guest *g, const struct image *img) {
+	static const char *const formats[] = { [IMAGE_FLAT] = "a flat binary",
+		[IMAGE_ELF32] = "an ELF32 file", [IMAGE_ELF64] = "an ELF64 file",
+		[IMAGE_ELF_INVALID] = "an ELF file" };
+
+	if (img->format == IMAGE_BZIMAGE || (!g->config->append && !g->config->initrd))
+		return 0;
+	log_error(g->name, "%s is for a Linux kernel; '%s' is %s",
+		  g->config->append ? "--append" : "--initrd", g->image_path, formats[img->format]);
+	return EX_USAGE;
+}
+
+static int boot_image(struct guest *g, const struct image *img) {
+	switch (img->format) {
+	case IMAGE_FLAT:
+		return boot_real(g, img);
+	case IMAGE_ELF32:
+	case IMAGE_ELF64:
+		return boot_elf(g, img);
+	case IMAGE_BZIMAGE:
+		return boot_linux(g, img);
+	default:
+		log_error(g->name, "image '%s' is an ELF file of unknown class", g->image_path);
+		return EX_DATAERR;
+	}
+}
+
 /* Everything between "here is an image" and the first KVM_RUN. */
 static int guest_boot(struct guest *g) {
 	struct image img;
@@ -135,20 +164,15 @@ static int guest_boot(struct guest *g) {
 	if (rc || (rc = image_open(&img, g->image_path, g->name)))
 		return rc;
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.start);
-	if (img.format == IMAGE_FLAT)
-		rc = boot_real(g, &img);
-	else if (img.format == IMAGE_ELF32 || img.format == IMAGE_ELF64)
-		rc = boot_elf(g, &img);
-	else {
-		log_error(g->name, "image '%s' is an ELF file of unknown class", g->image_path);
-		rc = EX_DATAERR;
-	}
-	if (rc == 0) {
-		uart_init(&g->uart, &g->console, g->input);
+	uart_init(&g->uart, &g->console, g->input);
+	if ((rc = linux_options_misused(g, &img)) == 0 && (rc = boot_image(g, &img)) == 0) {
 		/* Fixed, distinct ranges: these claims cannot fail. */
 		pio_register(&g->pio, "hypercall", HC_PORT, 1, hypercall_io, g);
 		pio_register(&g->pio, "uart", UART_COM1_BASE, UART_PORT_COUNT, uart_io, &g->uart);
-		g->uart.busy = uart_busy, g->uart.busy_arg = g;
+		/* Queued transmit writes would wait for an exit that a guest
+		 * sleeping until its THRE interrupt never makes. */
+		if (!g->uart.irq)
+			g->uart.busy = uart_busy, g->uart.busy_arg = g;
 	}
 	image_close(&img);
 	return rc;
@@ -165,6 +189,7 @@ static void *guest_thread(void *arg) {
 		g->status = vcpu_run(g);
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.end);
 	kbd_stop(&g->kbd);
+	uart_stop(&g->uart);
 	disk_close(&g->disk);
 	console_close(&g->console);
 	if (g->console.write_error && g->status == 0) {	/* its last line was lost */

@@ -12,6 +12,7 @@
 #include <mini-kvm/boot.h>
 
 #include "vmm.h"
+#include "x86.h"
 
 #define PROBE_MEMORY (32u << 10)	/* the boot area and nothing more */
 #define PROBE_CODE 0x100
@@ -20,9 +21,6 @@
 #define PROBE_VECTOR 0x30
 #define PROBE_PAGE_DIR 0x2000
 #define PDE_4MB_PRESENT_WRITABLE 0x83
-#define CR0_PG 0x80000000u
-#define EFER_LMA 0x400	/* long mode active (SDM Vol. 3A, 2.2.1) */
-#define GATE_INTERRUPT_32 0x8e
 
 /* Each probe ends with an OUT to HC_PORT, reached only if the host did it. */
 static const uint8_t paging_code[] = {
@@ -79,7 +77,7 @@ static bool run_probe(const struct kvm *kvm, const struct probe *p) {
 		return false;
 	memcpy(mem.host + PROBE_CODE, p->code, p->size);
 	probe_tables(&mem);
-	if (vm_create(kvm, &vm, &mem, false, "probe") == 0 &&
+	if (vm_create(kvm, &vm, &mem, 0, "probe") == 0 &&
 	    cpu_mode_setup_protected(&vm, &mem, PROBE_CODE, "probe") == 0 &&
 	    ioctl(vm.vcpu_fd, KVM_RUN, 0) == 0)
 		ok = vm.run->exit_reason == KVM_EXIT_IO && vm.run->io.port == HC_PORT;
@@ -123,6 +121,12 @@ static int guest_needed(struct guest *g, const struct kvm_sregs *sregs) {
 	if (insn && (*insn == 0xcd || *insn == 0xcc || *insn == 0xce || *insn == 0xcf))
 		return HOST_INTERRUPTS;
 	return has_idt ? HOST_INTERRUPTS : -1;
+}
+
+/* A Linux kernel takes interrupts from its first timer tick on: where the
+ * host's KVM cannot deliver them, the guest would crawl, then crash. */
+const char *host_lacks_interrupts(const struct kvm *kvm) {
+	return host_can(kvm, HOST_INTERRUPTS) ? NULL : probes[HOST_INTERRUPTS].needs;
 }
 
 const char *host_cannot_run(struct guest *g) {

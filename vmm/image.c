@@ -2,7 +2,7 @@
  * image: guest image files. A flat binary is the original Mini-KVM's format:
  * the file's bytes at guest-physical 0, entered in real mode. ELF files are
  * recognised by their e_ident magic and class (System V ABI, "ELF Header"),
- * so that this build refuses them by name instead of running garbage.
+ * Linux kernels (bzImage) by their setup header (bzimage.c).
  */
 #include <elf.h>
 #include <errno.h>
@@ -14,6 +14,8 @@
 #include "vmm.h"
 
 enum image_format image_detect(const uint8_t *head, size_t len) {
+	if (bzimage_detect(head, len))
+		return IMAGE_BZIMAGE;
 	if (len < SELFMAG || memcmp(head, ELFMAG, SELFMAG) != 0)
 		return IMAGE_FLAT;
 	if (len > EI_CLASS && head[EI_CLASS] == ELFCLASS32)
@@ -25,7 +27,6 @@ enum image_format image_detect(const uint8_t *head, size_t len) {
 
 /* Refuse what is not a non-empty regular file; read the format from its head. */
 int image_open(struct image *img, const char *path, const char *who) {
-	uint8_t head[EI_NIDENT];
 	struct stat st;
 	ssize_t n;
 	int rc = EX_NOINPUT;
@@ -40,11 +41,12 @@ int image_open(struct image *img, const char *path, const char *who) {
 	} else if (st.st_size == 0) {
 		log_error(who, "image '%s' is empty", path);
 		rc = EX_DATAERR;
-	} else if ((n = pread(img->fd, head, sizeof(head), 0)) < 0) {
+	} else if ((n = pread(img->fd, img->head, sizeof(img->head), 0)) < 0) {
 		log_error(who, "cannot read image '%s': %s", path, strerror(errno));
 	} else {
 		img->size = (uint64_t)st.st_size;
-		img->format = image_detect(head, (size_t)n);
+		img->head_len = (size_t)n;
+		img->format = image_detect(img->head, img->head_len);
 		return 0;
 	}
 	image_close(img);

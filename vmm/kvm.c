@@ -112,8 +112,30 @@ static int create_irqchip(struct vm *vm, const char *who) {
 	return 0;
 }
 
-int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bool irqchip,
-	      const char *who) {
+/*
+ * VT-x without "unrestricted guest" runs a guest's real mode as vm86 mode,
+ * which needs a TSS and a page table of KVM's own inside the guest's
+ * physical address space (KVM API 4.39 KVM_SET_TSS_ADDR, 4.64
+ * KVM_SET_IDENTITY_MAP_ADDR: "required on Intel-based hosts"; the second
+ * before any vCPU exists). A PC operating system resets CPUs through real
+ * mode, so it gets them: four pages just below the BIOS area at the top of
+ * the first 4 GB, where no guest RAM (at most 3 GB) can be. AMD's KVM
+ * accepts and ignores them.
+ */
+#define PC_IDENTITY_MAP_ADDRESS 0xfeffc000u	/* one page */
+#define PC_TSS_ADDRESS 0xfeffd000u		/* three pages */
+
+static int set_pc_addresses(struct vm *vm, const char *who) {
+	uint64_t identity = PC_IDENTITY_MAP_ADDRESS;
+
+	if (KVM_IOCTL(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity, who) < 0 ||
+	    KVM_IOCTL(vm->fd, KVM_SET_TSS_ADDR, (void *)(uintptr_t)PC_TSS_ADDRESS, who) < 0)
+		return EX_UNAVAILABLE;
+	return 0;
+}
+
+int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem,
+	      unsigned features, const char *who) {
 	struct kvm_userspace_memory_region ram = {
 		.slot = 0, .guest_phys_addr = 0, .memory_size = mem->size,
 		.userspace_addr = (uint64_t)(uintptr_t)mem->host,
@@ -123,7 +145,8 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bo
 	*vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = kvm->run_size };
 	if ((vm->fd = KVM_IOCTL(kvm->fd, KVM_CREATE_VM, 0, who)) < 0 ||
 	    KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &ram, who) < 0 ||
-	    (irqchip && create_irqchip(vm, who)) ||
+	    ((features & VM_PC) && set_pc_addresses(vm, who)) ||
+	    ((features & VM_IRQCHIP) && create_irqchip(vm, who)) ||
 	    (vm->vcpu_fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, 0, who)) < 0)
 		return EX_UNAVAILABLE;
 	/* kvm_run: the page(s) the vCPU shares with us (KVM API 5 "The kvm_run structure"). */
@@ -165,7 +188,7 @@ static int supported_cpuid(const struct kvm *kvm, union cpuid_table *table, cons
 /* The CPUID leaves KVM can give, plus ours: CPUID.1:ECX bit 31 says a
  * hypervisor is present, leaf 0x40000000 says which (boot.h; KVM API 4.46
  * KVM_GET_SUPPORTED_CPUID, 4.73 KVM_SET_CPUID2). */
-int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who) {
+int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const char *who) {
 	union cpuid_table cpuid;
 	struct kvm_cpuid_entry2 *leaf = NULL, *e = cpuid.header.entries;
 
@@ -177,6 +200,8 @@ int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who) {
 		if (e[i].function == MINI_KVM_CPUID_LEAF)
 			leaf = &e[i];
 	}
+	if (!mini_kvm_leaf)	/* KVM's "KVMKVMKVM" leaves, as KVM gave them */
+		return KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
 	if (!leaf)
 		leaf = &e[cpuid.header.nent++];
 	*leaf = (struct kvm_cpuid_entry2){ .function = MINI_KVM_CPUID_LEAF,
@@ -207,14 +232,17 @@ void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const
 	vm->coalesced_port = port;
 }
 
-/* Raise and lower LINE of the in-kernel PIC: one edge (KVM API 4.25 KVM_IRQ_LINE). */
-int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who) {
-	struct kvm_irq_level level = { .irq = line, .level = 1 };
+/* Set the level of LINE at the in-kernel PIC and I/O APIC (KVM API 4.25
+ * KVM_IRQ_LINE); they see its edges. */
+int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who) {
+	struct kvm_irq_level irq = { .irq = line, .level = level };
 
-	if (KVM_IOCTL(vm->fd, KVM_IRQ_LINE, &level, who) < 0)
-		return -1;
-	level.level = 0;
-	return KVM_IOCTL(vm->fd, KVM_IRQ_LINE, &level, who);
+	return KVM_IOCTL(vm->fd, KVM_IRQ_LINE, &irq, who) < 0 ? -1 : 0;
+}
+
+/* Raise and lower LINE: one edge. */
+int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who) {
+	return vm_irq_line(vm, line, true, who) || vm_irq_line(vm, line, false, who) ? -1 : 0;
 }
 
 void vm_destroy(struct vm *vm) {

@@ -16,10 +16,13 @@ static const char usage[] =
 	"Run each IMAGE as a guest in its own KVM virtual machine, all in parallel.\n"
 	"A flat binary is a 16-bit real-mode program, loaded and started at 0; an\n"
 	"ELF32 file is a 32-bit protected-mode program (Multiboot state, ELF entry);\n"
-	"an ELF64 file is a 64-bit program, run in ring 3 of long mode.\n\n"
+	"an ELF64 file is a 64-bit program, run in ring 3 of long mode; a bzImage\n"
+	"is a Linux kernel, booted with its console on the serial port (ttyS0).\n\n"
 	"  -m, --memory SIZE   guest memory, a multiple of 4K: real mode up to 1M\n"
 	"                      (default 256K), protected and long mode up to 3G\n"
-	"                      (default 4M)\n"
+	"                      (default 4M; a Linux kernel 256M)\n"
+	"      --initrd FILE   a Linux kernel's initial RAM disk\n"
+	"      --append CMDLINE  a Linux kernel's command line\n"
 	"      --disk FILE     a disk for the first guest (HC_DISK_READ/WRITE): a\n"
 	"                      file of whole 512-byte sectors, kept between runs\n"
 	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
@@ -97,14 +100,17 @@ static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
 	return -1;
 }
 
-enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP };
+enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP, OPT_INITRD,
+       OPT_APPEND };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { "irqchip", required_argument, NULL, OPT_IRQCHIP },
 	{ "disk", required_argument, NULL, OPT_DISK },
-	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP }, { NULL, 0, NULL, 0 },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND }, { NULL, 0, NULL, 0 },
 };
 
 /* One option: 0 ok, -1 usage error, 1 help or version printed. */
@@ -113,6 +119,8 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	case 'm': return parse_memory(optarg, &opts->guest.memory);
 	case 't': return parse_timeout(optarg, &opts->guest.timeout);
 	case OPT_DISK: opts->guest.disk = optarg; return 0;
+	case OPT_INITRD: opts->guest.initrd = optarg; return 0;
+	case OPT_APPEND: opts->guest.append = optarg; return 0;
 	case OPT_NO_SECCOMP: opts->guest.no_seccomp = true; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
 	case 'v': opts->verbose = true; return 0;

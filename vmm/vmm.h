@@ -5,6 +5,7 @@
 #ifndef VMM_H
 #define VMM_H
 
+#include <asm/bootparam.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <signal.h>
@@ -58,13 +59,20 @@ int kvm_open(struct kvm *kvm, char *why, size_t why_size);
 void kvm_close(struct kvm *kvm);
 int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const char *who);
 #define KVM_IOCTL(fd, request, arg, who) kvm_ioctl(fd, request, arg, #request, who)
-int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, bool irqchip,
-	      const char *who);
-int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, const char *who);
+enum vm_features {
+	VM_IRQCHIP = 1,		/* in-kernel PIC, I/O APIC, local APIC and PIT */
+	VM_PC = 2,		/* what a PC operating system needs of VT-x: kvm.c */
+};
+int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem,
+	      unsigned features, const char *who);
+/* MINI_KVM_LEAF: say "mini-kvm" in CPUID 0x40000000; else keep KVM's own
+ * leaves there (a Linux guest then finds its paravirtual clock). */
+int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const char *who);
 void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const char *who);
 #define KVM_RUN_PAGE 4096	/* the unit of the vCPU mapping's page offsets (x86) */
 #define COALESCED_RING_ENTRIES \
 	((KVM_RUN_PAGE - sizeof(struct kvm_coalesced_mmio_ring)) / sizeof(struct kvm_coalesced_mmio))
+int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who);
 int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who);
 void vm_destroy(struct vm *vm);
 
@@ -79,12 +87,27 @@ int cpu_mode_setup_protected(struct vm *vm, struct guest_memory *mem, uint32_t e
 int cpu_mode_setup_long(struct vm *vm, struct guest_memory *mem, uint64_t entry,
 			const char *who);
 
+/* bzimage.c: Linux kernel files, read through the boot protocol's setup header */
+#define LINUX_HEADER_END 0x290	/* the setup header lies in [0x1f1, 0x290) of the file */
+#define LINUX_PROTOCOL_MIN 0x020c	/* 2.12: xloadflags, the 64-bit entry point */
+struct linux_kernel {
+	struct setup_header hdr;	/* from the file, checked by bzimage_parse */
+	uint64_t setup_size;		/* real-mode setup code before the kernel, bytes */
+	uint64_t kernel_size;		/* the protected-mode kernel: the rest of the file */
+	size_t header_end;		/* the header is the file's [0x1f1, header_end) */
+};
+bool bzimage_detect(const uint8_t *head, size_t len);
+int bzimage_parse(const uint8_t *head, size_t head_len, uint64_t file_size,
+		  struct linux_kernel *k, char *why, size_t why_size);
+
 /* image.c: guest image files */
-enum image_format { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64, IMAGE_ELF_INVALID };
+enum image_format { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64, IMAGE_ELF_INVALID, IMAGE_BZIMAGE };
 struct image {
 	int fd;
 	uint64_t size;
 	enum image_format format;
+	uint8_t head[LINUX_HEADER_END];	/* the file's first bytes, for the loaders */
+	size_t head_len;
 };
 enum image_format image_detect(const uint8_t *head, size_t len);
 int image_open(struct image *img, const char *path, const char *who);
@@ -127,6 +150,22 @@ int input_getc(struct input *in, const atomic_bool *stop);	/* byte or INPUT_EOF 
 ssize_t input_read(struct input *in, void *dst, size_t len, const atomic_bool *stop);
 bool input_ready(struct input *in);	/* never blocks */
 
+/* input_watch.c: a thread that tells a device when stdin has a byte */
+struct input_watch {
+	struct input *in;
+	void (*ready)(void *arg);	/* a byte (or the end) the guest was not told of */
+	void *arg;
+	const char *who;
+	pthread_t thread;
+	bool started, confine;		/* confine: under the seccomp filter */
+	atomic_bool armed, at_end, stop;
+};
+void input_watch_init(struct input_watch *w, struct input *in, void (*ready)(void *arg),
+		      void *arg, bool confine, const char *who);
+void input_watch_guest_read(struct input_watch *w, bool took_byte);
+int input_watch_start(struct input_watch *w);
+void input_watch_stop(struct input_watch *w);
+
 /* pio.c: the port-I/O registry */
 struct pio_access {
 	uint16_t port;
@@ -135,7 +174,7 @@ struct pio_access {
 	uint32_t value;		/* a read's device fills it in */
 };
 typedef int pio_handler(void *device, uint16_t offset, struct pio_access *access);
-#define PIO_MAX_DEVICES 8
+#define PIO_MAX_DEVICES 12
 struct pio_bus {
 	struct pio_device {
 		const char *name;
@@ -162,6 +201,13 @@ struct uart {
 	uint32_t sent;		/* bytes transmitted, counted up to UART_BUSY_BYTES */
 	void (*busy)(void *arg);	/* called once, at UART_BUSY_BYTES */
 	void *busy_arg;
+	/* Interrupts, after uart_enable_irq: */
+	void (*irq)(void *arg, bool level);	/* sets the IRQ line; NULL: none */
+	void *irq_arg;
+	bool irq_level, thre_pending;	/* the line as set; THR empty, not yet acknowledged */
+	bool rx_seen;			/* the input watch saw a byte come */
+	struct input_watch watch;
+	pthread_mutex_t lock;		/* the vCPU thread and the input watch */
 };
 /* Where queueing the transmit register's writes (coalesced I/O) starts to
  * pay on this host: it saves ~6 us a byte and makes VM teardown ~7 ms
@@ -169,6 +215,17 @@ struct uart {
 #define UART_BUSY_BYTES 1024
 void uart_init(struct uart *u, struct console *out, struct input *in);
 int uart_io(void *uart, uint16_t offset, struct pio_access *access);
+int uart_enable_irq(struct uart *u, void (*irq)(void *arg, bool level), void *irq_arg,
+		    bool confine, const char *who);
+void uart_stop(struct uart *u);
+
+/* rtc.c: the CMOS clock at 0x70/0x71, for PC operating systems */
+struct rtc {
+	uint8_t index;		/* the register port 0x70 selected */
+	uint8_t ram[128];	/* CMOS bytes that are not the clock's */
+};
+void rtc_register(struct rtc *r, struct pio_bus *bus);
+int rtc_io(void *rtc, uint16_t offset, struct pio_access *access);
 
 /* disk.c: --disk FILE, sectors for HC_DISK_READ/HC_DISK_WRITE */
 struct disk {
@@ -184,9 +241,7 @@ struct kbd {
 	struct console *out;	/* flushed when the guest finds no byte waiting */
 	struct vm *vm;
 	const char *who;
-	pthread_t thread;	/* raises IRQ1 when stdin has a byte */
-	bool started, confine;	/* confine: under the seccomp filter */
-	atomic_bool armed, at_end, stop;
+	struct input_watch watch;	/* raises IRQ1 when stdin has a byte */
 };
 void kbd_init(struct kbd *k, struct input *in, struct console *out, struct vm *vm, bool confine,
 	      const char *who);
@@ -202,9 +257,10 @@ struct guest_config {
 	double timeout;		/* seconds; 0: none */
 	enum irqchip_choice irqchip;	/* AUTO: as the guest's ELF note asks */
 	const char *disk;		/* --disk FILE: the first guest's disk */
+	const char *initrd, *append;	/* --initrd FILE, --append CMDLINE: Linux guests */
 	bool no_seccomp;		/* --no-seccomp: for valgrind and debuggers */
 };
-enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
+enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG, MODE_LINUX };
 struct guest {
 	const char *image_path;
 	char name[48];
@@ -215,6 +271,7 @@ struct guest {
 	struct pio_bus pio;
 	struct uart uart;
 	struct kbd kbd;
+	struct rtc rtc;
 	struct console console;
 	enum cpu_mode mode;
 	struct input *input;		/* NULL: no stdin for this guest */
@@ -236,6 +293,7 @@ struct guest {
 	int status;			/* the exit status, once joined */
 };
 void guest_name_from_path(char *name, size_t size, const char *path);
+int guest_map_memory(struct guest *g, uint64_t default_size, uint64_t max_size);
 void guest_start(struct guest *g);
 #define GUEST_DONE_SIGNAL SIGUSR2	/* a guest thread to the supervisor: finished */
 int guests_wait(struct guest *guests, int count, double timeout, const sigset_t *signals);
@@ -248,9 +306,25 @@ const char *exit_reason_name(uint32_t reason);
 void vcpu_kick_setup(void);
 void vcpu_kick(pthread_t thread);
 
+/* linux.c, pc.c: a Linux kernel (bzImage) on the PC it expects */
+#define LINUX_MEMORY_DEFAULT (256ull << 20)
+struct linux_boot {		/* what linux_prepare checked and planned */
+	struct linux_kernel kernel;
+	uint64_t memory;		/* guest RAM, bytes */
+	const char *cmdline;
+	int initrd_fd;			/* -1: no initrd */
+	uint64_t initrd_start, initrd_size;
+};
+int boot_linux(struct guest *g, const struct image *img);
+int linux_prepare(struct guest *g, const struct image *img, struct linux_boot *b);
+int linux_load(struct guest *g, const struct image *img, const struct linux_boot *b);
+void linux_finish(struct linux_boot *b);
+void pc_register(struct guest *g);
+
 /* host_probe.c: after a crash, was it a limit of the host's KVM? */
 enum host_feature { HOST_PAGING32, HOST_INTERRUPTS, HOST_FEATURES };
 const char *host_cannot_run(struct guest *g);	/* what it needed, or NULL */
+const char *host_lacks_interrupts(const struct kvm *kvm);	/* before a Linux boot */
 
 /* seccomp.c: the system calls a guest's threads may make after set-up */
 void seccomp_report_setup(void);	/* SIGSYS: say which call, then exit 71 */

@@ -8,6 +8,7 @@ int main(void)
 	failures += test_options();
 	failures += test_image();
 	failures += test_elf();
+	failures += test_bzimage();
 	failures += test_memory();
 	failures += test_pio();
 	failures += test_console();

@@ -1,4 +1,5 @@
-/* kbd: the keyboard ports seen from a guest, without the IRQ1 thread. */
+/* kbd: the keyboard ports seen from a guest, without the IRQ1 thread
+ * (its input watch is never started here). */
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -29,9 +30,9 @@ static void bytes_then_end_of_input(void **state)
 	assert_int_equal(in8(&k, KBD_DATA_PORT), 'a');
 	assert_int_equal(in8(&k, KBD_STATUS_PORT), KBD_STATUS_OUTPUT_FULL);
 	assert_int_equal(in8(&k, KBD_DATA_PORT), 'b');
-	assert_false(atomic_load(&k.at_end));
+	assert_false(atomic_load(&k.watch.at_end));
 	assert_int_equal(in8(&k, KBD_STATUS_PORT), KBD_STATUS_END_OF_INPUT);
-	assert_true(atomic_load(&k.at_end));		/* the IRQ1 thread may stop */
+	assert_true(atomic_load(&k.watch.at_end));		/* the IRQ1 thread may stop */
 	assert_int_equal(in8(&k, KBD_DATA_PORT), 0);
 	assert_int_equal(in8(&k, KBD_STATUS_PORT), KBD_STATUS_END_OF_INPUT);
 	fake_guest_free(&f);
@@ -60,11 +61,11 @@ static void data_read_arms_the_next_interrupt(void **state)
 	fake_guest_init(&f, 4096);
 	kbd_init(&k, f.g.input, &f.g.console, &f.g.vm, false, "fake");
 	fake_guest_stdin(&f, "x", 1);
-	atomic_store(&k.armed, false);			/* as after raising IRQ1 */
+	atomic_store(&k.watch.armed, false);			/* as after raising IRQ1 */
 	in8(&k, KBD_STATUS_PORT);
-	assert_false(atomic_load(&k.armed));		/* a status read is not enough */
+	assert_false(atomic_load(&k.watch.armed));		/* a status read is not enough */
 	assert_int_equal(in8(&k, KBD_DATA_PORT), 'x');
-	assert_true(atomic_load(&k.armed));
+	assert_true(atomic_load(&k.watch.armed));
 	fake_guest_free(&f);
 }
 

@@ -63,12 +63,92 @@ static void divisor_latch_and_registers(void **state)
 	assert_int_equal(in8(&f.g.uart, 3), 0x03);
 	out8(&f.g.uart, 1, 0xff);
 	assert_int_equal(in8(&f.g.uart, 1), 0x0f);	/* IER: 4 bits */
-	assert_int_equal(in8(&f.g.uart, 2), 0x01);	/* IIR: no interrupt */
+	assert_int_equal(in8(&f.g.uart, 2), 0x02);	/* IIR: THR empty, as enabled ... */
+	assert_int_equal(in8(&f.g.uart, 2), 0x01);	/* ... acknowledged by that read */
 	out8(&f.g.uart, 2, 0x01);			/* FIFO on */
 	assert_int_equal(in8(&f.g.uart, 2), 0xc1);
 	out8(&f.g.uart, 7, 0x5a);
 	assert_int_equal(in8(&f.g.uart, 7), 0x5a);	/* scratch */
 	assert_string_equal(fake_guest_output(&f), "");	/* nothing sent */
+	fake_guest_free(&f);
+}
+
+/* The IRQ line as the UART drives it: every level it set, in order. */
+struct line { char levels[16]; size_t n; };
+
+static void record_level(void *arg, bool level)
+{
+	struct line *l = arg;
+
+	if (l->n < sizeof(l->levels) - 1)
+		l->levels[l->n++] = level ? '1' : '0';
+}
+
+/* The interrupt model without the input watch's thread. */
+static void with_irq(struct fake_guest *f, struct line *l)
+{
+	*l = (struct line){ .n = 0 };
+	f->g.uart.irq = record_level;
+	f->g.uart.irq_arg = l;
+}
+
+static void out2_gates_the_line_and_iir_acknowledges_thre(void **state)
+{
+	struct fake_guest f;
+	struct line l;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	with_irq(&f, &l);
+	out8(&f.g.uart, 1, 0x02);			/* IER: THRE */
+	assert_string_equal(l.levels, "");		/* MCR.OUT2 off: no line */
+	out8(&f.g.uart, 4, 0x08);			/* OUT2 */
+	assert_string_equal(l.levels, "1");
+	assert_int_equal(in8(&f.g.uart, 2), 0x02);	/* IIR: THRE, acknowledged */
+	assert_string_equal(l.levels, "10");
+	out8(&f.g.uart, 0, 'x');			/* sent at once: THR empty again */
+	assert_string_equal(l.levels, "101");
+	out8(&f.g.uart, 0, 'y');			/* not acknowledged: a new edge */
+	assert_string_equal(l.levels, "10101");
+	assert_string_equal(fake_guest_output(&f), "xy");
+	fake_guest_free(&f);
+}
+
+static void received_data_interrupts_until_read(void **state)
+{
+	struct fake_guest f;
+	struct line l;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	with_irq(&f, &l);
+	out8(&f.g.uart, 4, 0x08);			/* OUT2 */
+	out8(&f.g.uart, 1, 0x01);			/* IER: received data */
+	fake_guest_stdin(&f, "k", 1);
+	assert_string_equal(l.levels, "");
+	f.g.uart.rx_seen = true;			/* as the input watch does ... */
+	in8(&f.g.uart, 7);				/* ... then any access updates */
+	assert_string_equal(l.levels, "1");
+	assert_int_equal(in8(&f.g.uart, 2), 0x04);	/* IIR: received data */
+	assert_int_equal(in8(&f.g.uart, 5) & 0x01, 0x01);
+	assert_int_equal(in8(&f.g.uart, 0), 'k');
+	assert_string_equal(l.levels, "10");		/* read: the line drops */
+	assert_int_equal(in8(&f.g.uart, 2), 0x01);
+	fake_guest_free(&f);
+}
+
+static void loopback_reflects_mcr_and_sends_nothing(void **state)
+{
+	struct fake_guest f;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	out8(&f.g.uart, 4, 0x10 | 0x0a);		/* LOOP, RTS, OUT2 */
+	assert_int_equal(in8(&f.g.uart, 6) & 0xf0, 0x90);	/* CTS, DCD: Linux's probe */
+	out8(&f.g.uart, 0, 'z');
+	out8(&f.g.uart, 4, 0x00);
+	assert_int_equal(in8(&f.g.uart, 6), 0xb0);	/* the modem is back */
+	assert_string_equal(fake_guest_output(&f), "");
 	fake_guest_free(&f);
 }
 
@@ -138,6 +218,9 @@ int test_uart(void)
 		cmocka_unit_test(transmits_to_console),
 		cmocka_unit_test(data_ready_only_with_input),
 		cmocka_unit_test(divisor_latch_and_registers),
+		cmocka_unit_test(out2_gates_the_line_and_iir_acknowledges_thre),
+		cmocka_unit_test(received_data_interrupts_until_read),
+		cmocka_unit_test(loopback_reflects_mcr_and_sends_nothing),
 		cmocka_unit_test(lsr_poll_flushes_only_when_repeated),
 		cmocka_unit_test(busy_hook_fires_once_at_threshold),
 	};
