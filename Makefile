@@ -152,7 +152,7 @@ $(B)/%.elf64: $(B)/%.o $(SDK_OBJS)
 	   $(SDK_OBJS) $<
 
 # --- make bench: mini-kvm against the raw-KVM floor and QEMU (bench/run) --
-BENCH_BINS := $(B)/bench/measure $(B)/bench/floor $(B)/bench/compute/host \
+BENCH_BINS := $(B)/bench/measure $(B)/bench/boot-time $(B)/bench/floor $(B)/bench/compute/host \
               $(B)/bench/compute/guest.elf64 $(B)/bench/guests/qemu-minimal.elf \
               $(patsubst %.S,$(B)/%.bin,$(filter-out %/qemu-minimal.S,$(wildcard bench/guests/*.S)))
 

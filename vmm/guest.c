@@ -197,6 +197,9 @@ static void *guest_thread(void *arg) {
 		g->status = EX_IOERR;
 	}
 	vm_destroy(&g->vm);
+	g->stats.memory = g->mem.size;
+	if (g->config->stats)
+		g->stats.resident = guest_memory_resident(&g->mem);
 	guest_memory_unmap(&g->mem);
 	atomic_store(&g->finished, true);
 	pthread_kill(g->supervisor, GUEST_DONE_SIGNAL);

@@ -5,8 +5,9 @@
  * boot_params ("zero page") holding the file's setup header, an e820 memory
  * map, the command line and the initrd, then 64-bit mode with paging on,
  * flat __BOOT_CS/__BOOT_DS segments from our GDT, interrupts off, RSI =
- * boot_params, RIP = the kernel + 0x200 (startup_64). linux_machine.c adds
- * the PC the kernel then finds (docs/linux.md walks through both).
+ * boot_params, RIP = the kernel + 0x200 (startup_64). boot_linux, at the
+ * end, adds the PC the kernel then finds: uart.c on IRQ 4, rtc.c, pc.c
+ * (docs/linux.md walks through it all).
  *
  * Guest-physical layout (all below 1 MB is RAM to the kernel, which takes
  * these pages back once it runs on its own page tables):

@@ -1,6 +1,7 @@
 /* memory: guest RAM (an anonymous mapping) and guest_ptr, its bounds check. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <sys/mman.h>
 
 #include "vmm.h"
@@ -39,6 +40,20 @@ int guest_memory_map(struct guest_memory *mem, uint64_t size) {
 		madvise(ram + HUGE_PAGE, size - HUGE_PAGE, MADV_HUGEPAGE);
 	*mem = (struct guest_memory){ .host = ram, .size = size };
 	return 0;
+}
+
+/* How much of guest RAM the host holds in memory (mincore(2)): what the
+ * guest has touched. A VMM's own memory is its peak RSS less this. */
+uint64_t guest_memory_resident(const struct guest_memory *mem) {
+	size_t pages = (size_t)((mem->size + 4095) / 4096);
+	unsigned char *in_core = mem->host ? malloc(pages) : NULL;
+	uint64_t resident = 0;
+
+	if (in_core && mincore(mem->host, mem->size, in_core) == 0)
+		for (size_t i = 0; i < pages; i++)
+			resident += (in_core[i] & 1) * 4096ull;
+	free(in_core);
+	return resident;
 }
 
 void guest_memory_unmap(struct guest_memory *mem) {

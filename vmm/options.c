@@ -31,7 +31,7 @@ static const char usage[] =
 	"      --no-seccomp    run guest threads without their seccomp filter\n"
 	"                      (for valgrind and debuggers; see docs/security.md)\n"
 	"  -v, --verbose       describe every VM exit on stderr\n"
-	"      --stats         print wall time, exits and hypercalls per guest\n"
+	"      --stats         print wall time, exits, hypercalls, memory per guest\n"
 	"  -t, --timeout SECS  stop a guest still running after SECS seconds\n"
 	"      --no-color      plain guest prefixes (also: NO_COLOR set, or not a tty)\n"
 	"  -h, --help          show this help;  -V, --version  show the version\n\n"
@@ -124,7 +124,7 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	case OPT_NO_SECCOMP: opts->guest.no_seccomp = true; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
 	case 'v': opts->verbose = true; return 0;
-	case OPT_STATS: opts->stats = true; return 0;
+	case OPT_STATS: opts->stats = opts->guest.stats = true; return 0;
 	case OPT_NO_COLOR: opts->no_color = true; return 0;
 	case 'h': fputs(usage, stdout); return 1;
 	case 'V': puts("mini-kvm " MINI_KVM_VERSION); return 1;

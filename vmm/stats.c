@@ -49,4 +49,6 @@ void stats_print(const struct guest *g) {
 			  (double)s->irqchip_ns / 1e6, (double)s->pit_ns / 1e6);
 	log_error(g->name, "unclaimed   %llu port accesses, %llu memory accesses",
 		  (unsigned long long)g->pio.unclaimed, (unsigned long long)s->unclaimed_memory);
+	log_error(g->name, "memory      %llu KB of the guest's %llu KB in use at the end",
+		  (unsigned long long)s->resident >> 10, (unsigned long long)s->memory >> 10);
 }

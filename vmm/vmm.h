@@ -37,6 +37,7 @@ struct guest_memory {
 };
 int guest_memory_map(struct guest_memory *mem, uint64_t size);
 void guest_memory_unmap(struct guest_memory *mem);
+uint64_t guest_memory_resident(const struct guest_memory *mem);
 void *guest_ptr(const struct guest_memory *mem, uint64_t gpa, uint64_t len);
 
 /* kvm.c: /dev/kvm, a VM and its vCPU; every ioctl checked and named */
@@ -162,6 +163,7 @@ struct guest_config {
 	const char *disk;		/* --disk FILE: the first guest's disk */
 	const char *initrd, *append;	/* --initrd FILE, --append CMDLINE: Linux guests */
 	bool no_seccomp;		/* --no-seccomp: for valgrind and debuggers */
+	bool stats;			/* --stats: count what costs a count at the end */
 };
 enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG, MODE_LINUX };
 struct guest {
@@ -185,6 +187,8 @@ struct guest {
 		uint64_t hypercalls[HC_COUNT], unknown_hypercalls, unclaimed_memory;
 		uint64_t coalesced_writes;		/* port writes that made no exit */
 		uint64_t irqchip_ns, pit_ns;		/* 0: not created */
+		uint64_t memory, resident;	/* guest RAM, and how much of it was in
+						   host memory at the end (--stats) */
 		struct timespec start, ready, end;	/* VM creation, first KVM_RUN, end */
 	} stats;
 	pthread_t thread;
