@@ -156,7 +156,7 @@ BENCH_BINS := $(B)/bench/measure $(B)/bench/boot-time $(B)/bench/floor $(B)/benc
               $(B)/bench/compute/guest.elf64 $(B)/bench/guests/qemu-minimal.elf \
               $(patsubst %.S,$(B)/%.bin,$(filter-out %/qemu-minimal.S,$(wildcard bench/guests/*.S)))
 
-bench: all $(BENCH_BINS)
+bench: all $(BENCH_BINS) $(PM_TEST_GUESTS)
 	bench/run
 
 # Static like mini-kvm, so that linking is not what the floor compares.
