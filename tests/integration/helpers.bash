@@ -63,6 +63,28 @@ expect_stderr_line() {
 	fi
 }
 
+# type_after PROMPT TEXT FIFO [SECONDS]: in the background, wait until $out
+# shows PROMPT (at most a minute), then SECONDS more (default 0), then
+# write TEXT into FIFO, the guest's stdin: input typed only once the guest
+# asks for it. Sets $typist; call typist_done once the guest has ended
+# (bats would wait for what is left of it).
+type_after() {
+	mkfifo "$3"
+	(
+		for _ in $(seq 600); do
+			grep -q "$1" "$out" 2>/dev/null && break
+			sleep 0.1
+		done
+		sleep "${4:-0}"
+		printf '%s' "$2"
+	) >"$3" &
+	typist=$!
+}
+
+typist_done() {
+	kill "$typist" 2>/dev/null || true
+}
+
 # expect_triple_fault GUEST CS: stderr is the one line a triple fault in
 # GUEST gives, at a cs:rip whose CS matches the regex CS. KVM on AMD SVM
 # (kvm_amd) resets the vCPU after a triple fault, so there mini-kvm cannot

@@ -95,18 +95,9 @@ corrupt_entry() {
 uptime_while_waiting() {
 	local ticks
 	os_test_init
-	mkfifo "$BATS_TEST_TMPDIR/fifo"
-	(
-		for _ in $(seq 600); do
-			grep -q "choice> " "$out" 2>/dev/null && break
-			sleep 0.05
-		done
-		sleep 0.5
-		printf '9\n0\n'
-	) >"$BATS_TEST_TMPDIR/fifo" &
-	typist=$!
+	type_after "choice> " $'9\n0\n' "$BATS_TEST_TMPDIR/fifo" 0.5
 	boot "$1" "$BATS_TEST_TMPDIR/fifo"
-	kill "$typist" 2>/dev/null || true	# bats would wait for it
+	typist_done
 	expect_clean_power_off "$1"
 	ticks=$(sed -n 's/^uptime: *\([0-9]*\) ticks.*/\1/p' "$out")
 	echo "uptime: $ticks ticks" >&2

@@ -23,20 +23,12 @@ make_initramfs() {
 	local token="t$RANDOM$RANDOM" text
 	out=$BATS_TEST_TMPDIR/stdout	# where vmm will write: the typist watches it
 	make_initramfs
-	mkfifo "$BATS_TEST_TMPDIR/in"
 	# Type only once init asks: input that comes before the kernel has
 	# opened the console is lost, as on a real serial line.
-	(
-		for _ in $(seq 1200); do
-			grep -q "type a line:" "$out" 2>/dev/null && break
-			sleep 0.1
-		done
-		printf 'typed by the test\n'
-	) >"$BATS_TEST_TMPDIR/in" &
-	typist=$!
+	type_after "type a line:" $'typed by the test\n' "$BATS_TEST_TMPDIR/in"
 	STDIN=$BATS_TEST_TMPDIR/in vmm --timeout 150 --initrd "$BATS_TEST_TMPDIR/initrd" \
 		--append "console=ttyS0 quiet token=$token" "$KERNEL"
-	kill "$typist" 2>/dev/null || true	# bats would wait for it
+	typist_done
 	expect_status 0
 	text=$(tr -d '\r' <"$out")
 	grep -qx "token: $token" <<<"$text"
