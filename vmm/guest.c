@@ -14,7 +14,7 @@
 
 #include <mini-kvm/boot.h>
 
-#include "vmm.h"
+#include "gdb.h"
 
 /* "guests/real/hello.bin" -> "hello" */
 void guest_name_from_path(char *name, size_t size, const char *path) {
@@ -182,14 +182,19 @@ static void *guest_thread(void *arg) {
 	struct guest *g = arg;
 
 	g->status = guest_boot(g);
+	if (g->status == 0 && g->gdb)	/* before the filter, which forbids threads and VMs */
+		g->status = gdb_accept(g->gdb, g->name) ?: gdb_prepare(g);
 	if (g->status == 0 && !g->config->no_seccomp)
-		g->status = seccomp_confine(g->disk.fd, g->name);	/* set-up is over */
+		g->status = seccomp_confine(g->disk.fd, g->gdb ? g->gdb->fd : -1,
+					    g->name);	/* set-up is over */
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.ready);
 	if (g->status == 0)
 		g->status = vcpu_run(g);
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.end);
 	kbd_stop(&g->kbd);
 	uart_stop(&g->uart);
+	if (g->gdb)
+		gdb_close(g->gdb);	/* if it never attached, or the guest failed */
 	disk_close(&g->disk);
 	console_close(&g->console);
 	if (g->console.write_error && g->status == 0) {	/* its last line was lost */

@@ -39,7 +39,7 @@ static void *input_watch_thread(void *arg) {
 	struct input_watch *w = arg;
 	struct pollfd p = { .fd = w->in->fd, .events = POLLIN };
 
-	if (w->confine && seccomp_confine(-1, w->who))
+	if (w->confine && seccomp_confine(-1, -1, w->who))
 		return NULL;	/* said why; the guest runs on without the interrupt */
 	while (!atomic_load(&w->stop) && !atomic_load(&w->at_end)) {
 		if (input_watch_wait(w, &p))

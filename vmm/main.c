@@ -3,6 +3,7 @@
  *   1. parse the command line                          options.c
  *   2. name each guest, give it a console               console.c
  *   3. open /dev/kvm once, check version and caps       kvm.c
+ *      (--gdb: listen, for the first guest)            gdb.c
  *   4. one thread per guest: image, memory, VM, vCPU,
  *      CPU mode, devices, then the exit loop            guest.c, vcpu.c
  *   5. wait for every guest, enforcing --timeout and
@@ -16,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "gdb.h"
 
 /* Colour only on a terminal, and never against the user's wish
  * (NO_COLOR set and not empty: https://no-color.org). */
@@ -77,6 +78,7 @@ static void hold_standard_fds(void) {
 
 int main(int argc, char **argv) {
 	static struct input stdin_input;
+	static struct gdb debugger;	/* --gdb: for the first guest */
 	struct options opts;
 	struct guest *guests;
 	struct kvm kvm;
@@ -103,6 +105,14 @@ int main(int argc, char **argv) {
 			log_error(guests[i].name, "%s", why);
 		free(guests);
 		return status;
+	}
+	if (opts.guest.gdb) {	/* now, so that a port in use is said at once */
+		if ((status = gdb_listen(&debugger, opts.guest.gdb, guests[0].name)) != 0) {
+			kvm_close(&kvm);
+			free(guests);
+			return status;
+		}
+		guests[0].gdb = &debugger;
 	}
 	vcpu_kick_setup();
 	seccomp_report_setup();

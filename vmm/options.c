@@ -23,6 +23,9 @@ static const char usage[] =
 	"                      (default 4M; a Linux kernel 256M)\n"
 	"      --initrd FILE   a Linux kernel's initial RAM disk\n"
 	"      --append CMDLINE  a Linux kernel's command line\n"
+	"      --gdb PORT|PATH let gdb debug the first guest: listen on\n"
+	"                      127.0.0.1:PORT or a Unix socket; the guest waits\n"
+	"                      for gdb before its first instruction\n"
 	"      --disk FILE     a disk for the first guest (HC_DISK_READ/WRITE): a\n"
 	"                      file of whole 512-byte sectors, kept between runs\n"
 	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
@@ -101,7 +104,7 @@ static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
 }
 
 enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP, OPT_INITRD,
-       OPT_APPEND };
+       OPT_APPEND, OPT_GDB };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
@@ -110,7 +113,8 @@ static const struct option long_options[] = {
 	{ "disk", required_argument, NULL, OPT_DISK },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
-	{ "append", required_argument, NULL, OPT_APPEND }, { NULL, 0, NULL, 0 },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "gdb", required_argument, NULL, OPT_GDB }, { NULL, 0, NULL, 0 },
 };
 
 /* One option: 0 ok, -1 usage error, 1 help or version printed. */
@@ -121,6 +125,13 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	case OPT_DISK: opts->guest.disk = optarg; return 0;
 	case OPT_INITRD: opts->guest.initrd = optarg; return 0;
 	case OPT_APPEND: opts->guest.append = optarg; return 0;
+	case OPT_GDB:
+		if (opts->guest.gdb) {
+			log_error(NULL, "--gdb: only one guest can be debugged (the first)");
+			return -1;
+		}
+		opts->guest.gdb = optarg;
+		return 0;
 	case OPT_NO_SECCOMP: opts->guest.no_seccomp = true; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
 	case 'v': opts->verbose = true; return 0;

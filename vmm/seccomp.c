@@ -71,10 +71,19 @@ static int allow_if(scmp_filter_ctx ctx, int syscall, unsigned arg, uint64_t val
 	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, syscall, 1, &cmp);
 }
 
+/* With --gdb: the debugger's socket, and the two ioctls the stub uses. */
+static int allow_gdb(scmp_filter_ctx ctx, int gdb_fd) {
+	return allow_if(ctx, SCMP_SYS(read), 0, (uint64_t)gdb_fd) ?:
+	       allow_if(ctx, SCMP_SYS(write), 0, (uint64_t)gdb_fd) ?:
+	       allow_if(ctx, SCMP_SYS(recvfrom), 0, (uint64_t)gdb_fd) ?:
+	       allow_if(ctx, SCMP_SYS(ioctl), 1, KVM_SET_GUEST_DEBUG) ?:
+	       allow_if(ctx, SCMP_SYS(ioctl), 1, KVM_TRANSLATE);
+}
+
 /* Confine the calling thread. Reads and writes only on the fds it owns:
- * stdin, stdout, stderr and, for a guest with --disk, its disk (DISK_FD;
- * -1: none). */
-int seccomp_confine(int disk_fd, const char *who) {
+ * stdin, stdout, stderr, for a guest with --disk its disk (DISK_FD), with
+ * --gdb the debugger's socket (GDB_FD); -1: none. */
+int seccomp_confine(int disk_fd, int gdb_fd, const char *who) {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_TRAP);
 	int rc = ctx ? 0 : -ENOMEM;
 
@@ -89,6 +98,8 @@ int seccomp_confine(int disk_fd, const char *who) {
 	if (!rc && disk_fd >= 0)
 		rc = allow_if(ctx, SCMP_SYS(pread64), 0, (uint64_t)disk_fd) ?:
 		     allow_if(ctx, SCMP_SYS(pwrite64), 0, (uint64_t)disk_fd);
+	if (!rc && gdb_fd >= 0)
+		rc = allow_gdb(ctx, gdb_fd);
 	if (!rc)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "vmm.h"
+#include "gdb.h"
 
 #define NAME(reason) [KVM_EXIT_##reason] = #reason
 static const char *const exit_names[] = {
@@ -156,6 +156,10 @@ int vcpu_handle_exit(struct guest *g) {
 		return GUEST_RUNNING;
 	case KVM_EXIT_HLT:	/* without an irqchip nothing can wake it: done */
 		return 0;
+	case KVM_EXIT_DEBUG:	/* a breakpoint or a step that gdb asked for */
+		if (g->gdb)
+			return gdb_stopped(g, GDB_SIGTRAP);
+		break;
 	}
 	return handle_failure(g, run);
 }
@@ -200,6 +204,8 @@ int vcpu_run(struct guest *g) {
 	int status = GUEST_RUNNING;
 
 	running = g->vm.run;
+	if (g->gdb)	/* stopped before the first instruction, for gdb */
+		status = gdb_stopped(g, GDB_SIGTRAP);
 	while (status == GUEST_RUNNING) {
 		if (atomic_load(&g->stop_requested)) {
 			status = stopped(g);
@@ -214,11 +220,15 @@ int vcpu_run(struct guest *g) {
 		} else if (errno == EINTR || errno == EAGAIN) {
 			g->vm.run->immediate_exit = 0;	/* kicked: the loop checks why */
 			status = replay_coalesced(g);
+			if (status == GUEST_RUNNING && g->gdb && atomic_load(&g->gdb->interrupted))
+				status = gdb_stopped(g, GDB_SIGINT);	/* Ctrl-C in gdb */
 		} else {
 			log_error(g->name, "KVM_RUN failed: %s", strerror(errno));
 			status = EX_OSERR;
 		}
 	}
 	running = NULL;
+	if (g->gdb)
+		gdb_exited(g, status);
 	return status;
 }

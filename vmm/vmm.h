@@ -162,6 +162,7 @@ struct guest_config {
 	enum irqchip_choice irqchip;	/* AUTO: as the guest's ELF note asks */
 	const char *disk;		/* --disk FILE: the first guest's disk */
 	const char *initrd, *append;	/* --initrd FILE, --append CMDLINE: Linux guests */
+	const char *gdb;		/* --gdb PORT|PATH: debug the first guest */
 	bool no_seccomp;		/* --no-seccomp: for valgrind and debuggers */
 	bool stats;			/* --stats: count what costs a count at the end */
 };
@@ -182,6 +183,7 @@ struct guest {
 	struct input *input;		/* NULL: no stdin for this guest */
 	const char *disk_path;		/* NULL: no --disk for this guest */
 	struct disk disk;
+	struct gdb *gdb;		/* --gdb: the debugger's connection; NULL: none */
 	struct guest_stats {
 		uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number */
 		uint64_t hypercalls[HC_COUNT], unknown_hypercalls, unclaimed_memory;
@@ -232,10 +234,15 @@ void pc_register(struct guest *g);
 enum host_feature { HOST_PAGING32, HOST_INTERRUPTS, HOST_FEATURES };
 const char *host_cannot_run(struct guest *g);	/* what it needed, or NULL */
 const char *host_lacks_interrupts(const struct kvm *kvm);	/* before a Linux boot */
+bool host_can_debug(const struct kvm *kvm, enum cpu_mode mode, bool step);	/* --gdb */
+
+/* gdb.h: --gdb, the GDB remote stub (gdb_packet.c, gdb.c, gdb_commands.c, gdb_cpu.c) */
+struct gdb;
+
 
 /* seccomp.c: the system calls a guest's threads may make after set-up */
 void seccomp_report_setup(void);	/* SIGSYS: say which call, then exit 71 */
-int seccomp_confine(int disk_fd, const char *who);
+int seccomp_confine(int disk_fd, int gdb_fd, const char *who);	/* -1: none */
 
 /* hypercall.c: the table behind port HC_PORT */
 int hypercall_dispatch(struct guest *g, uint32_t nr, struct kvm_regs *regs);
