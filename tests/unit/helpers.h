@@ -48,6 +48,7 @@ int test_console(void);
 int test_uart(void);
 int test_kbd(void);
 int test_hypercall(void);
+int test_gdb(void);
 int test_vcpu(void);
 
 #endif

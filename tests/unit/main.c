@@ -15,6 +15,7 @@ int main(void)
 	failures += test_uart();
 	failures += test_kbd();
 	failures += test_hypercall();
+	failures += test_gdb();
 	failures += test_vcpu();
 	failures += test_seccomp();
 	return failures != 0;
