@@ -220,7 +220,8 @@ static int detach(struct guest *g) {
 
 /*
  * The guest is stopped (SIGNAL: 5 for a breakpoint or a step, 2 for
- * Ctrl-C): tell gdb, and answer its packets until one lets the guest go
+ * Ctrl-C; GDB_ATTACHED before its first instruction, when gdb asks why
+ * with "?"): tell gdb, and answer its packets until one lets the guest go
  * on. GUEST_RUNNING to resume, or the guest's exit status ("k").
  */
 int gdb_stopped(struct guest *g, int signal) {
@@ -229,8 +230,8 @@ int gdb_stopped(struct guest *g, int signal) {
 
 	set_running(d, false);
 	atomic_store(&d->interrupted, false);
-	d->last_signal = signal;
-	if (signal >= 0) {
+	d->last_signal = signal == GDB_ATTACHED ? GDB_SIGTRAP : signal;
+	if (signal != GDB_ATTACHED) {
 		snprintf(reply, sizeof(reply), "T%02xthread:01;", signal);
 		send_packet(d, reply);
 	}
@@ -250,6 +251,7 @@ int gdb_stopped(struct guest *g, int signal) {
 		if (next == GDB_KILL) {
 			log_error(g->name, "stopped by gdb (kill)");
 			gdb_close(d);
+			g->gdb = NULL;	/* nobody to tell how it ended */
 			return EXIT_SIGNAL_BASE + SIGKILL;
 		}
 		if (next == GDB_NO_ACK)

@@ -13,6 +13,7 @@
 #define GDB_PACKET_MAX 4096	/* the PacketSize we tell gdb */
 #define GDB_SIGINT 2		/* gdb's signal numbers, in stop replies */
 #define GDB_SIGTRAP 5
+#define GDB_ATTACHED (-1)	/* the first stop: gdb asks why itself */
 #define GDB_BREAKPOINTS 4	/* the debug registers DR0-DR3 */
 struct gdb_rx {			/* bytes from gdb, not yet taken */
 	char buf[GDB_PACKET_MAX + 64];

@@ -205,7 +205,7 @@ int vcpu_run(struct guest *g) {
 
 	running = g->vm.run;
 	if (g->gdb)	/* stopped before the first instruction, for gdb */
-		status = gdb_stopped(g, GDB_SIGTRAP);
+		status = gdb_stopped(g, GDB_ATTACHED);
 	while (status == GUEST_RUNNING) {
 		if (atomic_load(&g->stop_requested)) {
 			status = stopped(g);
