@@ -30,7 +30,7 @@ PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c)) \
                   $(patsubst %.c,$(B)/%.elf64,$(wildcard tests/long/*.c))
 
-.PHONY: all run run-os run-os-tier run-os-qemu check check-kvm test-deps fuzz bench clean
+.PHONY: all run run-os run-os-tier run-os-qemu debug-os check check-kvm test-deps fuzz bench clean
 # Keep intermediate objects: no "rm" after the test summary, faster rebuilds.
 .SECONDARY:
 all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(LONG_GUESTS:%=$(B)/guests/long/%.elf64) \
@@ -182,7 +182,7 @@ $(B)/bench/guests/qemu-minimal.elf: bench/guests/qemu-minimal.S bench/guests/qem
 	ld -m elf_i386 -T bench/guests/qemu-minimal.ld -o $@ $(B)/bench/guests/qemu-minimal.o
 
 # --- the 1K OS: a Multiboot kernel with its user programs inside ----------
-OS_CFLAGS   := $(GUEST_CFLAGS) -fno-builtin -fno-omit-frame-pointer
+OS_CFLAGS   := $(GUEST_CFLAGS) -fno-builtin -fno-omit-frame-pointer -g	# -g: for gdb (make debug-os)
 OS_PROGRAMS := shell multiply counter echo fibonacci primes calc factorial gcd \
                sysinfo bad
 OS_BINS     := $(OS_PROGRAMS:%=$(B)/os/user/%.bin)
@@ -240,6 +240,13 @@ TIER_OS := dd if=/dev/zero of=/tmp/disk.img bs=1024 count=128 status=none && \
 run-os-tier: $(B)/mini-kvm $(B)/os/kernel.elf
 	@echo "booting the real-KVM tier's machine (QEMU TCG, a few seconds)..." >&2
 	@tests/kvm-tier/run sh -c '$(TIER_OS)'
+
+# The 1K OS waiting for gdb before its first instruction (docs/debugging.md).
+GDB_PORT ?= 1234
+debug-os: $(B)/mini-kvm $(B)/os/kernel.elf $(OS_DISK)
+	@echo "the 1K OS waits for gdb; in another terminal:" >&2
+	@echo "  gdb -ex 'target remote 127.0.0.1:$(GDB_PORT)' $(B)/os/kernel.elf" >&2
+	$(B)/mini-kvm -m $(OS_MEMORY) --disk $(OS_DISK) --gdb $(GDB_PORT) $(B)/os/kernel.elf
 
 run-os-qemu: $(B)/os/kernel.elf $(OS_DISK)
 	$(QEMU_OS) -drive file=$(OS_DISK),format=raw,if=ide,index=0 \

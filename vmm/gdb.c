@@ -68,7 +68,7 @@ int gdb_accept(struct gdb *d, const char *who) {
 		log_error(who, "--gdb: accept failed: %s", strerror(errno));
 		return EX_OSERR;
 	}
-	log_verbose(who, "gdb attached");
+	log_error(who, "gdb attached");
 	return 0;
 }
 
@@ -214,7 +214,7 @@ static int detach(struct guest *g) {
 	gdb_cpu_set_debug(g, d, false);
 	gdb_close(d);
 	g->gdb = NULL;
-	log_verbose(g->name, "gdb detached: the guest runs on");
+	log_error(g->name, "gdb detached: the guest runs on");
 	return GUEST_RUNNING;
 }
 
@@ -267,10 +267,10 @@ bool gdb_can(struct guest *g, bool step) {
 	if (host_can_debug(g->kvm, g->mode, step))
 		return true;
 	if (!g->gdb->said_cannot[step])
-		log_error(g->name, "gdb: this host's KVM cannot %s this guest in %s (see "
-			  "docs/debugging.md)", step ? "single-step" : "stop at breakpoints in",
-			  g->mode == MODE_REAL ? "real mode" : gdb_cpu_is64(g) ? "64-bit mode"
-			  : "protected mode");
+		log_error(g->name, "gdb: this host's KVM cannot %s in %s (see "
+			  "docs/debugging.md)", step ? "single-step a guest" :
+			  "stop a guest at breakpoints", g->mode == MODE_REAL ? "real mode" :
+			  gdb_cpu_is64(g) ? "64-bit mode" : "protected mode");
 	g->gdb->said_cannot[step] = true;
 	return false;
 }

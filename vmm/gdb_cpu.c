@@ -148,6 +148,8 @@ int gdb_cpu_memory(struct guest *g, uint64_t addr, uint8_t *buf, size_t len, boo
 int gdb_cpu_set_debug(struct guest *g, const struct gdb *d, bool step) {
 	struct kvm_guest_debug dbg = { .control = KVM_GUESTDBG_ENABLE };
 
+	if (vcpu_sync_regs_now(&g->vm, g->name) < 0)
+		return -1;
 	dbg.arch.debugreg[7] = DR7_FIXED;
 	for (int i = 0; i < GDB_BREAKPOINTS; i++) {
 		if (!d->used[i])

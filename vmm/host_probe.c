@@ -182,7 +182,8 @@ static bool probe_debug(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 		dbg.control |= step ? KVM_GUESTDBG_SINGLESTEP : KVM_GUESTDBG_USE_HW_BP;
 		dbg.arch.debugreg[0] = code + 1;
 		dbg.arch.debugreg[7] = step ? 0x400 : DR7_L0;
-		stopped = ioctl(vm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
+		stopped = vcpu_sync_regs_now(&vm, "probe") == 0 &&
+			  ioctl(vm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
 			  ioctl(vm.vcpu_fd, KVM_RUN, 0) == 0 &&
 			  vm.run->exit_reason == KVM_EXIT_DEBUG && vm.run->s.regs.regs.rip == code + 1;
 	}

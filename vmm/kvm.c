@@ -232,6 +232,21 @@ void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const
 	vm->coalesced_port = port;
 }
 
+/*
+ * Registers changed in kvm_run's sync area reach KVM only at the next
+ * KVM_RUN. KVM_SET_GUEST_DEBUG must see them before that: it arms a
+ * single-step only for the RIP the vCPU has when it is called
+ * (x86.c: singlestep_rip), so a RIP still pending would lose the step.
+ */
+int vcpu_sync_regs_now(struct vm *vm, const char *who) {
+	if (!(vm->run->kvm_dirty_regs & KVM_SYNC_X86_REGS))
+		return 0;
+	if (KVM_IOCTL(vm->vcpu_fd, KVM_SET_REGS, &vm->run->s.regs.regs, who) < 0)
+		return -1;
+	vm->run->kvm_dirty_regs &= ~(uint64_t)KVM_SYNC_X86_REGS;
+	return 0;
+}
+
 /* Set the level of LINE at the in-kernel PIC and I/O APIC (KVM API 4.25
  * KVM_IRQ_LINE); they see its edges. */
 int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who) {

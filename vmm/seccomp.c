@@ -71,12 +71,13 @@ static int allow_if(scmp_filter_ctx ctx, int syscall, unsigned arg, uint64_t val
 	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, syscall, 1, &cmp);
 }
 
-/* With --gdb: the debugger's socket, and the two ioctls the stub uses. */
+/* With --gdb: the debugger's socket, and the ioctls the stub uses. */
 static int allow_gdb(scmp_filter_ctx ctx, int gdb_fd) {
 	return allow_if(ctx, SCMP_SYS(read), 0, (uint64_t)gdb_fd) ?:
 	       allow_if(ctx, SCMP_SYS(write), 0, (uint64_t)gdb_fd) ?:
 	       allow_if(ctx, SCMP_SYS(recvfrom), 0, (uint64_t)gdb_fd) ?:
 	       allow_if(ctx, SCMP_SYS(ioctl), 1, KVM_SET_GUEST_DEBUG) ?:
+	       allow_if(ctx, SCMP_SYS(ioctl), 1, KVM_SET_REGS) ?:
 	       allow_if(ctx, SCMP_SYS(ioctl), 1, KVM_TRANSLATE);
 }
 

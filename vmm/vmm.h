@@ -73,6 +73,7 @@ void vm_coalesce_port(const struct kvm *kvm, struct vm *vm, uint16_t port, const
 #define KVM_RUN_PAGE 4096	/* the unit of the vCPU mapping's page offsets (x86) */
 #define COALESCED_RING_ENTRIES \
 	((KVM_RUN_PAGE - sizeof(struct kvm_coalesced_mmio_ring)) / sizeof(struct kvm_coalesced_mmio))
+int vcpu_sync_regs_now(struct vm *vm, const char *who);
 int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who);
 int vm_irq_pulse(struct vm *vm, uint32_t line, const char *who);
 void vm_destroy(struct vm *vm);

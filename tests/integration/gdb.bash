@@ -30,13 +30,16 @@ debug_wait() {
 }
 
 # gdb_batch COMMAND...: gdb attached to it, running the commands; its
-# output (and errors) in $gdb_out.
+# output (and errors) in $gdb_out. GDB_FILE: the program's ELF file, for
+# its symbols.
 gdb_batch() {
 	local args=() c
 	gdb_out=$BATS_TEST_TMPDIR/gdb.out
 	for c in "$@"; do args+=(-ex "$c"); done
-	timeout 120 gdb -q -batch -nx -ex "set pagination off" \
+	timeout 120 gdb -q -batch -nx -ex "set pagination off" ${GDB_FILE:+"$GDB_FILE"} \
 		-ex "target remote 127.0.0.1:$port" "${args[@]}" >"$gdb_out" 2>&1 || true
+	# bats shows this only if the test fails: what gdb and mini-kvm said
+	{ echo "--- gdb:"; cat "$gdb_out"; echo "--- mini-kvm's stderr:"; cat "$err"; } >&2
 }
 
 # The raw client: rsp_open, then rsp_send PAYLOAD (framed, checksummed)

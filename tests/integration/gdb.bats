@@ -39,7 +39,7 @@ teardown() {
 	expect_stdout "$GOLDEN/long-hello.out"
 	grep -qx "pc 100000" "$gdb_out"			# the ELF entry, _start
 	if grep -q "cannot single-step" "$err"; then	# PVM runs ring 3 natively
-		expect_stderr_line "mini-kvm: hello: gdb: this host's KVM cannot single-step this guest in 64-bit mode (see docs/debugging.md)"
+		expect_stderr_line "mini-kvm: hello: gdb: this host's KVM cannot single-step a guest in 64-bit mode (see docs/debugging.md)"
 		grep -q "Remote failure reply: E01" "$gdb_out"
 	else
 		[ "$(grep -c '^pc 100000$' "$gdb_out")" -eq 1 ]	# it moved

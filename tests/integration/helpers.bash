@@ -63,16 +63,17 @@ expect_stderr_line() {
 	fi
 }
 
-# type_after PROMPT TEXT FIFO [SECONDS]: in the background, wait until $out
-# shows PROMPT (at most a minute), then SECONDS more (default 0), then
-# write TEXT into FIFO, the guest's stdin: input typed only once the guest
-# asks for it. Sets $typist; call typist_done once the guest has ended
-# (bats would wait for what is left of it).
+# type_after PROMPT TEXT FIFO [SECONDS [FILE]]: in the background, wait
+# until FILE (default $out) shows PROMPT (at most a minute), then SECONDS
+# more (default 0), then write TEXT into FIFO, the guest's stdin: input
+# typed only once the guest asks for it. Sets $typist; call typist_done
+# once the guest has ended (bats would wait for what is left of it).
 type_after() {
+	local watched=${5:-$out}
 	mkfifo "$3"
 	(
 		for _ in $(seq 600); do
-			grep -q "$1" "$out" 2>/dev/null && break
+			grep -q "$1" "$watched" 2>/dev/null && break
 			sleep 0.1
 		done
 		sleep "${4:-0}"
