@@ -74,7 +74,7 @@ int bzimage_parse(const uint8_t *head, size_t head_len, uint64_t file_size,
 
 	if (head_len < LINUX_HEADER_END || file_size < LINUX_HEADER_END) {
 		snprintf(why, why_size, "truncated: %llu bytes, less than the %u of the setup "
-			 "header", (unsigned long long)file_size, LINUX_HEADER_END);
+			 "header", (unsigned long long)file_size, (unsigned)LINUX_HEADER_END);
 		return -1;
 	}
 	if (!bzimage_detect(head, head_len)) {
