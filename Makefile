@@ -30,7 +30,7 @@ PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c)) \
                   $(patsubst %.c,$(B)/%.elf64,$(wildcard tests/long/*.c))
 
-.PHONY: all run run-os run-os-tier run-os-qemu debug-os check check-kvm test-deps fuzz bench clean
+.PHONY: all run run-os run-os-tier run-os-qemu debug-os debug-os-tier check check-kvm test-deps fuzz bench clean
 # Keep intermediate objects: no "rm" after the test summary, faster rebuilds.
 .SECONDARY:
 all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(LONG_GUESTS:%=$(B)/guests/long/%.elf64) \
@@ -247,6 +247,19 @@ debug-os: $(B)/mini-kvm $(B)/os/kernel.elf $(OS_DISK)
 	@echo "the 1K OS waits for gdb; in another terminal:" >&2
 	@echo "  gdb -ex 'target remote 127.0.0.1:$(GDB_PORT)' $(B)/os/kernel.elf" >&2
 	$(B)/mini-kvm -m $(OS_MEMORY) --disk $(OS_DISK) --gdb $(GDB_PORT) $(B)/os/kernel.elf
+
+# The same on any host: the OS and gdb both inside the real-KVM tier's
+# machine, on the QEMU that stops a nested guest at breakpoints. gdb reads
+# this terminal line by line; the OS's output shows between its replies.
+TIER_DEBUG_OS := dd if=/dev/zero of=/tmp/disk.img bs=1024 count=128 status=none && \
+  mkfifo /tmp/kbd && { sleep 100000 >/tmp/kbd & } && \
+  { $(B)/mini-kvm -m $(OS_MEMORY) --disk /tmp/disk.img --gdb $(GDB_PORT) \
+      $(B)/os/kernel.elf </tmp/kbd 2>/tmp/vmm.err & } && \
+  until grep -q "waiting for gdb" /tmp/vmm.err; do sleep 0.1; done && \
+  exec gdb -q -ex "target remote 127.0.0.1:$(GDB_PORT)" $(B)/os/kernel.elf
+debug-os-tier: $(B)/mini-kvm $(B)/os/kernel.elf
+	@echo "booting the real-KVM tier's machine (QEMU TCG, a few seconds)..." >&2
+	@tests/kvm-tier/run --breakpoints sh -c '$(TIER_DEBUG_OS)'
 
 run-os-qemu: $(B)/os/kernel.elf $(OS_DISK)
 	$(QEMU_OS) -drive file=$(OS_DISK),format=raw,if=ide,index=0 \

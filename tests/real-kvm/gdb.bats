@@ -69,3 +69,35 @@ expect_transcript() {
 	grep -qx "stepped 1" "$gdb_out"
 	expect_transcript
 }
+
+# The lesson of docs/debugging.md, its commands as written: the shell's
+# print() in ring 3, its int $0x80 into the kernel's trap_128, syscall(),
+# and trap_return's iret back to ring 3 with the result in EAX.
+@test "gdb follows docs/debugging.md: print in ring 3, int \$0x80 into trap_128, syscall, iret back with the result" {
+	local frame
+	start_os
+	GDB_FILE=$KERNEL gdb_batch "add-symbol-file build/os/user/shell.elf" "hbreak print" \
+		"continue" "printf \"print: cs %x\\n\", \$cs" "x/s s" "delete" \
+		"hbreak trap_128" "continue" "printf \"trap_128: cs %x\\n\", \$cs" "x/5xw \$esp" \
+		"delete" "break syscall" "continue" "print/x *f" "delete" \
+		"break trap_return" "continue" "stepi" "stepi" "stepi" "stepi" "stepi" \
+		"printf \"back: cs %x eip %x eax %x\\n\", \$cs, \$eip, \$eax" "delete" "detach"
+	if grep -q "cannot stop a guest at breakpoints" "$err"; then
+		expect_transcript
+		skip "$(sed -n 's/.*gdb: this host/this host/p' "$err" | head -1)"
+	fi
+	grep -q "^Breakpoint 1.1, print (s=0x[0-9a-f]* <menu>" "$gdb_out"
+	grep -qx "print: cs 1b" "$gdb_out"			# ring 3
+	grep -q '"\\n1K OS programs' "$gdb_out"		# x/s s: a user address
+	grep -q "^Breakpoint 2, 0x[0-9a-f]* in trap_128 ()" "$gdb_out"
+	grep -qx "trap_128: cs 8" "$gdb_out"			# ring 0
+	# What the CPU pushed: EIP, CS 0x1b, EFLAGS, then the user's ESP and SS 0x23
+	grep -Eq "^0x[0-9a-f]+ <procs\+[0-9]+>:	0x4[0-9a-f]{7}	0x0000001b	0x[0-9a-f]{8}	0x[0-9a-f]{8}$" "$gdb_out"
+	grep -Eq "^0x[0-9a-f]+ <procs\+[0-9]+>:	0x00000023$" "$gdb_out"
+	grep -q "^Breakpoint 3, syscall (f=" "$gdb_out"
+	frame=$(grep '^\$1 = {' -A3 "$gdb_out" | tr -d '\n')
+	[[ $frame == *"eax = 0x1,"* && $frame == *"vector = 0x80,"* && $frame == *"cs = 0x1b,"* ]]
+	# Back in ring 3 just after the int, EAX the bytes written (the frame's ECX)
+	[ "$(grep '^back: ' "$gdb_out")" = "back: cs 1b eip $(sed -E 's/.* eip = 0x([0-9a-f]+),.*/\1/' <<<"$frame") eax $(sed -E 's/.* ecx = 0x([0-9a-f]+),.*/\1/' <<<"$frame")" ]
+	expect_transcript
+}
