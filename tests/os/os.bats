@@ -44,6 +44,10 @@ setup() {
 	elif [ ! -e /dev/kvm ]; then			# no KVM at all: 69, EX_UNAVAILABLE
 		expect_status 69
 		expect_stderr "mini-kvm: kernel: cannot open /dev/kvm: No such file or directory (is KVM enabled on this host?)"
+	elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then	# not ours to use
+		expect_status 69
+		[ "$(wc -l <"$err")" -eq 1 ]
+		grep -q "cannot open /dev/kvm: Permission denied" "$err"
 	else
 		expect_status 70
 		[ "$(wc -l <"$err")" -eq 1 ]
