@@ -235,8 +235,8 @@ run-os: $(B)/mini-kvm $(B)/os/kernel.elf $(OS_DISK)
 # The 1K OS shell on mini-kvm on a real KVM, on any host: inside the tier's
 # machine (tests/kvm-tier/run). Keyboard in, output out; "0" quits and the
 # machine powers off. Its disk lives in the machine's memory, for one run.
-TIER_OS := dd if=/dev/zero of=/tmp/disk.img bs=1024 count=128 status=none && \
-           exec $(B)/mini-kvm -m $(OS_MEMORY) --disk /tmp/disk.img $(B)/os/kernel.elf
+TIER_DISK := dd if=/dev/zero of=/tmp/disk.img bs=1024 count=128 status=none
+TIER_OS := $(TIER_DISK) && exec $(B)/mini-kvm -m $(OS_MEMORY) --disk /tmp/disk.img $(B)/os/kernel.elf
 run-os-tier: $(B)/mini-kvm $(B)/os/kernel.elf
 	@echo "booting the real-KVM tier's machine (QEMU TCG, a few seconds)..." >&2
 	@tests/kvm-tier/run sh -c '$(TIER_OS)'
@@ -251,8 +251,7 @@ debug-os: $(B)/mini-kvm $(B)/os/kernel.elf $(OS_DISK)
 # The same on any host: the OS and gdb both inside the real-KVM tier's
 # machine, on the QEMU that stops a nested guest at breakpoints. gdb reads
 # this terminal line by line; the OS's output shows between its replies.
-TIER_DEBUG_OS := dd if=/dev/zero of=/tmp/disk.img bs=1024 count=128 status=none && \
-  mkfifo /tmp/kbd && { sleep 100000 >/tmp/kbd & } && \
+TIER_DEBUG_OS := $(TIER_DISK) && mkfifo /tmp/kbd && { sleep 100000 >/tmp/kbd & } && \
   { $(B)/mini-kvm -m $(OS_MEMORY) --disk /tmp/disk.img --gdb $(GDB_PORT) \
       $(B)/os/kernel.elf </tmp/kbd 2>/tmp/vmm.err & } && \
   until grep -q "waiting for gdb" /tmp/vmm.err; do sleep 0.1; done && \

@@ -9,6 +9,7 @@
 #include <sys/ioctl.h>
 
 #include "gdb.h"
+#include "x86.h"
 
 /* gdb's register numbers: its "i386" and "amd64" register sets (the GDB
  * manual, "i386 Features"); we send the general registers, the
@@ -138,10 +139,6 @@ int gdb_cpu_memory(struct guest *g, uint64_t addr, uint8_t *buf, size_t len, boo
 	return 0;
 }
 
-/* DR7: L0-L3 enable the four breakpoints; R/W and LEN 0 mean "on execution
- * of one byte" (SDM Vol. 3B, 17.2.4). Bit 10 is reserved as 1. */
-#define DR7_FIXED 0x400
-#define DR7_LOCAL_ENABLE(i) (1u << (2 * (i)))
 
 /* Tell KVM how the guest goes on: STEP one instruction or free, and stop
  * at the breakpoints in D (debug registers DR0-DR3). */

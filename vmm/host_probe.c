@@ -152,7 +152,6 @@ const char *host_cannot_run(struct guest *g) {
  * tier) steps but never stops at a breakpoint (docs/debugging.md).
  */
 #define DEBUG_PROBE_MEMORY (64u << 10)	/* 64-bit code must lie above the boot area */
-#define DR7_L0 0x401			/* DR0 enabled; bit 10 is always 1 */
 
 static int debug_probe_setup(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem,
 			     enum cpu_mode mode, uint64_t *code) {
@@ -181,7 +180,7 @@ static bool probe_debug(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 	if (debug_probe_setup(kvm, &vm, &mem, mode, &code) == 0) {
 		dbg.control |= step ? KVM_GUESTDBG_SINGLESTEP : KVM_GUESTDBG_USE_HW_BP;
 		dbg.arch.debugreg[0] = code + 1;
-		dbg.arch.debugreg[7] = step ? 0x400 : DR7_L0;
+		dbg.arch.debugreg[7] = DR7_FIXED | (step ? 0 : DR7_LOCAL_ENABLE(0));
 		stopped = vcpu_sync_regs_now(&vm, "probe") == 0 &&
 			  ioctl(vm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
 			  ioctl(vm.vcpu_fd, KVM_RUN, 0) == 0 &&

@@ -240,7 +240,6 @@ bool host_can_debug(const struct kvm *kvm, enum cpu_mode mode, bool step);	/* --
 /* gdb.h: --gdb, the GDB remote stub (gdb_packet.c, gdb.c, gdb_commands.c, gdb_cpu.c) */
 struct gdb;
 
-
 /* seccomp.c: the system calls a guest's threads may make after set-up */
 void seccomp_report_setup(void);	/* SIGSYS: say which call, then exit 71 */
 int seccomp_confine(int disk_fd, int gdb_fd, const char *who);	/* -1: none */

@@ -23,6 +23,10 @@
 #define CR4_OSXMMEXCPT 0x400
 #define EFER_LME 0x100		/* long mode enable, and active (SDM Vol. 3A, 2.2.1) */
 #define EFER_LMA 0x400
+/* DR7: L0-L3 enable the four breakpoints; R/W and LEN 0 mean "on execution
+ * of one byte" (SDM Vol. 3B, 17.2.4). Bit 10 is reserved as 1. */
+#define DR7_FIXED 0x400
+#define DR7_LOCAL_ENABLE(i) (1u << (2 * (i)))
 
 #define PTE_PRESENT 0x1		/* page-table entries (SDM Vol. 3A, 4.5) */
 #define PTE_WRITABLE 0x2

@@ -42,6 +42,13 @@ gdb_batch() {
 	{ echo "--- gdb:"; cat "$gdb_out"; echo "--- mini-kvm's stderr:"; cat "$err"; } >&2
 }
 
+# skip_refused: skip this test, giving as its reason mini-kvm's one line
+# that this host's KVM cannot do what gdb asked (after the test has checked
+# what still holds).
+skip_refused() {
+	skip "$(sed -n 's/.*gdb: this host/this host/p' "$err" | head -1)"
+}
+
 # The raw client: rsp_open, then rsp_send PAYLOAD (framed, checksummed)
 # or rsp_raw BYTES (sent as they are), rsp_reply (the next packet's
 # payload, acknowledgements skipped) or rsp_byte (one byte: '+' or '-').

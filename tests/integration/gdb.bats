@@ -27,7 +27,7 @@ teardown() {
 	grep -q '^0x0:	0x66	0xbb$' "$gdb_out"	# the guest's first bytes
 	if grep -q "cannot stop a guest at breakpoints" "$err"; then	# QEMU 7.2's nested SVM
 		grep -q "Cannot insert" "$gdb_out"
-		skip "$(sed -n 's/.*gdb: this host/this host/p' "$err" | head -1)"
+		skip_refused
 	fi
 	[ "$(grep -c '^pc ' "$gdb_out")" -eq 4 ]
 	[ "$(grep '^pc ' "$gdb_out" | tr '\n' ' ')" = "pc 0 pc 6 pc e al 3 pc 11 " ]

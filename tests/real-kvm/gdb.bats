@@ -61,7 +61,7 @@ expect_transcript() {
 		"x/s f->ebx" "stepi" "printf \"stepped %d\\n\", \$pc != syscall" "delete" "detach"
 	if grep -q "cannot stop a guest at breakpoints" "$err"; then
 		expect_transcript	# refused in one line; detached, the OS runs on
-		skip "$(sed -n 's/.*gdb: this host/this host/p' "$err" | head -1)"
+		skip_refused
 	fi
 	grep -q "^Breakpoint 1, syscall (f=" "$gdb_out"
 	grep -Eq "^cs 8 user cs 1b user eip [0-9a-f]+$" "$gdb_out"	# from ring 3
@@ -84,7 +84,7 @@ expect_transcript() {
 		"printf \"back: cs %x eip %x eax %x\\n\", \$cs, \$eip, \$eax" "delete" "detach"
 	if grep -q "cannot stop a guest at breakpoints" "$err"; then
 		expect_transcript
-		skip "$(sed -n 's/.*gdb: this host/this host/p' "$err" | head -1)"
+		skip_refused
 	fi
 	grep -q "^Breakpoint 1.1, print (s=0x[0-9a-f]* <menu>" "$gdb_out"
 	grep -qx "print: cs 1b" "$gdb_out"			# ring 3
