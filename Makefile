@@ -5,18 +5,20 @@
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARNINGS := -std=gnu11 -Wall -Wextra -Werror
-CPPFLAGS := -Iinclude -MMD -MP
+CPPFLAGS := -Iinclude -Ivmm -MMD -MP
 LDLIBS   := -pthread -lseccomp
 SANITIZE := -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 B        := build
 
-VMM_SRCS  := $(wildcard vmm/*.c)
+# vmm/core is the hypervisor; every other folder of vmm/ is a layer on it
+# (docs/architecture.md).
+VMM_SRCS  := $(wildcard vmm/*/*.c)
 VMM_OBJS  := $(VMM_SRCS:%.c=$(B)/%.o)
 ASAN_OBJS := $(VMM_SRCS:%.c=$(B)/asan/%.o)
 # The unit tests link every module but main.c, built with the sanitizers.
 UNIT_SRCS := $(wildcard tests/unit/*.c)
-UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/asan/%.o) $(filter-out %/main.o,$(ASAN_OBJS))
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/asan/%.o) $(filter-out %/program/main.o,$(ASAN_OBJS))
 
 GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart
 GUEST_BINS  := $(GUESTS:%=$(B)/guests/real/%.bin)
@@ -81,7 +83,7 @@ $(B)/asan/mini-kvm: $(ASAN_OBJS)
 
 $(B)/asan/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(WARNINGS) $(CFLAGS) $(SANITIZE) $(CPPFLAGS) -Ivmm -c -o $@ $<
+	$(CC) $(WARNINGS) $(CFLAGS) $(SANITIZE) $(CPPFLAGS) -Itests/unit -c -o $@ $<
 
 $(B)/tests/unit-tests: $(UNIT_OBJS)
 	@mkdir -p $(@D)
@@ -90,7 +92,7 @@ $(B)/tests/unit-tests: $(UNIT_OBJS)
 # --- libFuzzer harnesses (clang): the VMM's parsers with ASan + UBSan -----
 FUZZ_CC    := clang
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_OBJS  := $(patsubst %.c,$(B)/fuzz/%.o,$(filter-out vmm/main.c,$(VMM_SRCS)))
+FUZZ_OBJS  := $(patsubst %.c,$(B)/fuzz/%.o,$(filter-out vmm/program/main.c,$(VMM_SRCS)))
 
 $(B)/fuzz/vmm/%.o: vmm/%.c
 	@mkdir -p $(@D)

@@ -9,7 +9,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "vmm.h"
+#include "boards/board.h"
+#include "core/guest.h"
+#include "core/log.h"
+#include "devices/devices.h"
+#include "linux/linux.h"
+#include "long/long.h"
+#include "program/program.h"
 
 /* Every harness starts the same way: the VMM's messages (log_fd) and
  * anything on stdout (--help, --version) would drown the fuzzer's own, so
@@ -22,23 +28,31 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 	return 0;
 }
 
-/* A guest with SIZE bytes of zeroed memory, no stdin, output to /dev/null. */
-static inline void fake_guest(struct guest *g, uint64_t size) {
+/* A guest with SIZE bytes of zeroed memory, no stdin, output to /dev/null,
+ * its hypercall device and (not on the bus) a UART; board state DEV. */
+static inline void fake_guest(struct guest *g, struct board_devices *dev, uint64_t size) {
 	static struct guest_config config;
+	static struct board_config board;
 	static struct kvm_run run[3];	/* three pages, like KVM's mapping */
 
 	memset(g, 0, sizeof(*g));
+	memset(dev, 0, sizeof(*dev));
 	strcpy(g->name, "fuzz");
 	g->config = &config;
+	g->board_config = &board;
+	g->board_state = dev;
 	g->mem.size = size;
 	g->mem.host = calloc(1, size);
 	g->vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run = run, .run_size = sizeof(run) };
-	g->disk.fd = -1;
+	dev->disk.fd = -1;
 	console_init(&g->console, open("/dev/null", O_WRONLY), "fuzz", false, 0);
-	uart_init(&g->uart, &g->console, NULL);
+	uart_init(&dev->uart, &g->console, NULL);
+	hypercalls_init(&g->hc, g->name, &g->mem, &g->console, NULL, &g->stop_requested);
+	g->hc.run = run;
 }
 
-static inline void fake_guest_free(struct guest *g) {
+static inline void fake_guest_free(struct guest *g, struct board_devices *dev) {
+	uart_stop(&dev->uart);
 	console_close(&g->console);
 	close(g->console.fd);
 	free(g->mem.host);

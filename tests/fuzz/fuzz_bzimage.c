@@ -10,6 +10,7 @@
 #define MEMORY (32u << 20)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+	static struct board_devices dev;
 	static struct guest g;
 	static struct guest_config config = { .memory = MEMORY };
 	struct linux_boot b;
@@ -23,15 +24,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 			abort();	/* every refusal says why */
 		return 0;	/* linux_prepare would refuse it just the same */
 	}
-	fake_guest(&g, MEMORY);
+	fake_guest(&g, &dev, MEMORY);
 	g.config = &config;
 	img.fd = memfd_create("kernel", MFD_CLOEXEC);
 	if (img.fd < 0 || write(img.fd, data, size) != (ssize_t)size)
 		abort();
-	if (linux_prepare(&g, &img, &b) == 0)
+	if (linux_prepare(&g, &img, NULL, NULL, &b) == 0)
 		linux_load(&g, &img, &b);	/* fails at the first KVM call */
 	linux_finish(&b);
 	close(img.fd);
-	fake_guest_free(&g);
+	fake_guest_free(&g, &dev);
 	return 0;
 }

@@ -4,20 +4,22 @@
  * not exist (register and memory packets then fail, as they must: never
  * crash, never read or write out of bounds, never hang). */
 #include "fuzz.h"
-#include "gdb.h"
+#include "gdb/gdb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+	static struct board_devices dev;
 	static struct guest g;
 	static struct gdb d;
 	static const struct kvm no_kvm = { .fd = -1 };	/* every probe fails: "cannot" */
 	static char payload[GDB_PACKET_MAX + 1], reply[2 * GDB_PACKET_MAX + 1];
 	size_t at = 0;
 
-	fake_guest(&g, 1 << 16);
+	fake_guest(&g, &dev, 1 << 16);
 	d = (struct gdb){ .fd = -1, .listen_fd = -1 };
-	g.gdb = &d;
+	d.hook.state = &d;
+	g.debug = &d.hook;
 	g.kvm = &no_kvm;
-	g.mode = size ? (enum cpu_mode)(data[0] % (MODE_LINUX + 1)) : MODE_REAL;
+	g.cpu = size ? (enum cpu_mode)(data[0] % (CPU_LONG + 1)) : CPU_REAL;
 	while (at < size) {
 		/* the first byte of each piece says how long it is */
 		size_t piece = 1 + data[at] % 64, len;
@@ -33,6 +35,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 		if (d.rx.len == sizeof(d.rx.buf))
 			abort();	/* a full buffer must have been emptied (TOO_LONG) */
 	}
-	fake_guest_free(&g);
+	fake_guest_free(&g, &dev);
 	return 0;
 }

@@ -8,25 +8,27 @@
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+	struct board_devices dev;
 	struct guest g;
 	uint32_t call[3];
 
-	fake_guest(&g, 64 << 10);
-	g.disk.fd = memfd_create("disk", MFD_CLOEXEC);
-	if (g.disk.fd < 0 || ftruncate(g.disk.fd, 4 * HC_SECTOR_SIZE) < 0)
+	fake_guest(&g, &dev, 64 << 10);
+	dev.disk.fd = memfd_create("disk", MFD_CLOEXEC);
+	if (dev.disk.fd < 0 || ftruncate(dev.disk.fd, 4 * HC_SECTOR_SIZE) < 0 ||
+	    disk_attach(&dev.disk, &g.hc, &g.mem) < 0)
 		abort();
-	g.disk.sectors = 4;
+	dev.disk.sectors = 4;
 	for (; size >= sizeof(call); data += sizeof(call), size -= sizeof(call)) {
 		struct kvm_regs *regs = &g.vm.run->s.regs.regs;
-		int status;
+		struct run_result result;
 
 		memcpy(call, data, sizeof(call));
 		regs->rbx = call[1], regs->rcx = call[2];
-		status = hypercall_dispatch(&g, call[0], regs);
-		if (status != GUEST_RUNNING && (status < 0 || status > 255))
+		result = hypercall_dispatch(&g.hc, call[0], regs);
+		if (result.ends && (result.status < 0 || result.status > 255))
 			abort();
 	}
-	close(g.disk.fd);
-	fake_guest_free(&g);
+	close(dev.disk.fd);
+	fake_guest_free(&g, &dev);
 	return 0;
 }

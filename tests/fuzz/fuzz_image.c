@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	if (img.format == IMAGE_FLAT)
 		image_load_flat(&img, &mem, "fuzz");
 	else if ((img.format == IMAGE_ELF32 || img.format == IMAGE_ELF64) &&
-		 image_load_elf(&img, &mem, &info, "fuzz") == 0 &&
+		 image_load_elf(&img, img.format == IMAGE_ELF64 ? &elf_class64 : &elf_class32, &mem,
+				&info, "fuzz") == 0 &&
 		 !guest_ptr(&mem, info.entry, 1))
 		abort();	/* a loaded image's entry must be in guest memory */
 	close(img.fd);

@@ -3,10 +3,12 @@
 #include "fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+	struct board_devices dev;
 	struct guest g;
 
-	fake_guest(&g, 4096);
-	pio_register(&g.pio, "uart", UART_COM1_BASE, UART_PORT_COUNT, uart_io, &g.uart);
+	fake_guest(&g, &dev, 4096);
+	if (pio_register(&g.pio, "uart", UART_COM1_BASE, UART_PORT_COUNT, uart_io, &dev.uart) < 0)
+		abort();
 	static const uint8_t widths[4] = { 1, 2, 4, 1 };
 
 	for (; size >= 3; data += 3, size -= 3) {
@@ -16,12 +18,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 			.value = data[1] | (uint32_t)data[2] << 8,
 		};
 
-		if (pio_dispatch(&g.pio, &a) != GUEST_RUNNING)
+		if (pio_dispatch(&g.pio, &a).ends)
 			abort();
 		if (!a.is_write && a.value > 0xff && a.port >= UART_COM1_BASE &&
 		    a.port < UART_COM1_BASE + UART_PORT_COUNT)
 			abort();	/* an 8-bit device answers 8 bits */
 	}
-	fake_guest_free(&g);
+	fake_guest_free(&g, &dev);
 	return 0;
 }

@@ -28,17 +28,22 @@ void fake_guest_init(struct fake_guest *f, uint64_t memory_size)
 	assert_int_equal(pipe(f->in), 0);
 	strcpy(f->g.name, "fake");
 	f->g.config = &f->config;
+	f->g.board_config = &f->board;
+	f->g.board_state = &f->dev;
 	f->g.mem.host = calloc(1, memory_size);
 	f->g.mem.size = memory_size;
 	assert_non_null(f->g.mem.host);
 	f->g.vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = 8192 };
-	f->g.disk.fd = -1;
+	f->dev.disk.fd = -1;
 	f->g.vm.run = calloc(1, f->g.vm.run_size);
 	assert_non_null(f->g.vm.run);
 	input_init(&f->input, f->in[0]);
 	f->g.input = &f->input;
 	console_init(&f->g.console, f->out[1], "fake", false, 0);
-	uart_init(&f->g.uart, &f->g.console, f->g.input);
+	uart_init(&f->dev.uart, &f->g.console, f->g.input);
+	hypercalls_init(&f->g.hc, "fake", &f->g.mem, &f->g.console, f->g.input,
+			&f->g.stop_requested);
+	f->g.hc.run = f->g.vm.run;
 	clock_gettime(CLOCK_MONOTONIC, &f->g.stats.start);
 }
 
@@ -65,6 +70,7 @@ void fake_guest_free(struct fake_guest *f)
 		if (f->in[i] >= 0)
 			close(f->in[i]);
 	}
+	uart_stop(&f->dev.uart);
 	free(f->g.mem.host);
 	free(f->g.vm.run);
 }

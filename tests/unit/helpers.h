@@ -9,16 +9,31 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vmm.h"
+#include "boards/board.h"
+#include "core/guest.h"
+#include "core/log.h"
+#include "devices/devices.h"
+#include "host/host.h"
+#include "linux/linux.h"
+#include "long/long.h"
+#include "program/program.h"
 
 /* A guest whose console writes to a pipe and whose stdin is another pipe;
- * its kvm_run is plain memory, so exits can be faked by filling it in. */
+ * its kvm_run is plain memory, so exits can be faked by filling it in. Its
+ * board state is DEV, with an initialised UART (not on the bus). */
 struct fake_guest {
 	struct guest g;
 	struct guest_config config;
+	struct board_config board;
+	struct board_devices dev;
 	struct input input;
 	int out[2], in[2];
 };
+
+/* What a handler told the exit loop. */
+#define RUNS_ON(result) assert_false((result).ends)
+#define ENDS_WITH(result, code) do { struct run_result r_ = (result); \
+	assert_true(r_.ends); assert_int_equal(r_.status, (code)); } while (0)
 
 void fake_guest_init(struct fake_guest *f, uint64_t memory_size);
 void fake_guest_free(struct fake_guest *f);

@@ -60,7 +60,8 @@ static int load(const struct test_elf *f, size_t len, struct guest_memory *mem,
 	capture_begin(&c, STDERR_FILENO);
 	rc = image_open(&img, path, "t");
 	if (rc == 0)
-		rc = image_load_elf(&img, mem, info, "t");
+		rc = image_load_elf(&img, img.format == IMAGE_ELF64 ? &elf_class64 : &elf_class32,
+				    mem, info, "t");
 	*err = capture_end(&c);
 	image_close(&img);
 	unlink(path);

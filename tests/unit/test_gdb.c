@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "helpers.h"
-#include "gdb.h"
+#include "gdb/gdb.h"
 
 /* Put TEXT into RX as if it came from the socket. */
 static void arrive(struct gdb_rx *rx, const char *text)
@@ -96,8 +96,9 @@ static void answers_without_a_vcpu(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	f.g.gdb = &d;
-	f.g.mode = MODE_PROTECTED;
+	d.hook.state = &d;
+	f.g.debug = &d.hook;
+	f.g.cpu = CPU_PROTECTED;
 	assert_int_equal(gdb_command(&f.g, "qXfer:features:read:target.xml:0,400", out,
 				     sizeof(out)), GDB_REPLY);
 	assert_non_null(strstr(out, "<architecture>i386</architecture>"));

@@ -5,14 +5,19 @@
 #include <unistd.h>
 
 
+#define RUNNING (-1)	/* call: the guest runs on */
+
+/* Make call NR; the status the guest ends with, or RUNNING. */
 static int call(struct fake_guest *f, uint32_t nr, uint64_t rbx, uint64_t rcx)
 {
 	struct kvm_regs *r = &f->g.vm.run->s.regs.regs;
+	struct run_result result;
 
 	r->rax = 0x1111;	/* so a result that is never written shows */
 	r->rbx = rbx;
 	r->rcx = rcx;
-	return hypercall_dispatch(&f->g, nr, r);
+	result = hypercall_dispatch(&f->g.hc, nr, r);
+	return result.ends ? result.status : RUNNING;
 }
 
 static uint64_t rax(struct fake_guest *f) { return f->g.vm.run->s.regs.regs.rax; }
@@ -26,7 +31,7 @@ static void exit_ignores_ebx(void **state)
 	fake_guest_init(&f, 4096);
 	assert_int_equal(call(&f, HC_EXIT, ' ', 0), 0);
 	assert_int_equal(call(&f, HC_EXIT, 0x1234, 0), 0);
-	assert_int_equal(f.g.stats.hypercalls[HC_EXIT], 2);
+	assert_int_equal(f.g.hc.count[HC_EXIT], 2);
 	fake_guest_free(&f);
 }
 
@@ -39,7 +44,7 @@ static void exit_status_returns_low_byte_of_ebx(void **state)
 	assert_int_equal(call(&f, HC_EXIT_STATUS, 0x1234, 0), 0x34);
 	assert_int_equal(call(&f, HC_EXIT_STATUS, 0, 0), 0);
 	assert_int_equal(call(&f, HC_EXIT_STATUS, 0xff, 0), 0xff);
-	assert_int_equal(f.g.stats.hypercalls[HC_EXIT_STATUS], 3);
+	assert_int_equal(f.g.hc.count[HC_EXIT_STATUS], 3);
 	assert_string_equal(hypercall_name(HC_EXIT_STATUS), "EXIT_STATUS");
 	fake_guest_free(&f);
 }
@@ -50,10 +55,10 @@ static void putchar_and_write(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	assert_int_equal(call(&f, HC_PUTCHAR, 0x4142, 0), GUEST_RUNNING);	/* BL */
+	assert_int_equal(call(&f, HC_PUTCHAR, 0x4142, 0), RUNNING);	/* BL */
 	assert_int_equal(rax(&f), 0);
 	memcpy(f.g.mem.host + 4090, "tail!\n", 6);
-	assert_int_equal(call(&f, HC_WRITE, 4090, 6), GUEST_RUNNING);
+	assert_int_equal(call(&f, HC_WRITE, 4090, 6), RUNNING);
 	assert_int_equal(rax(&f), 6);
 	assert_string_equal(fake_guest_output(&f), "Btail!\n");
 	fake_guest_free(&f);
@@ -109,10 +114,10 @@ static void unknown_numbers_fail_softly(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	assert_int_equal(call(&f, HC_COUNT, 0, 0), GUEST_RUNNING);
+	assert_int_equal(call(&f, HC_COUNT, 0, 0), RUNNING);
 	assert_int_equal(rax(&f), HC_ERR_NOSYS);
-	assert_int_equal(call(&f, 0xffffffff, 0, 0), GUEST_RUNNING);
-	assert_int_equal(f.g.stats.unknown_hypercalls, 2);
+	assert_int_equal(call(&f, 0xffffffff, 0, 0), RUNNING);
+	assert_int_equal(f.g.hc.unknown, 2);
 	assert_null(hypercall_name(HC_COUNT));
 	assert_string_equal(hypercall_name(HC_GETCHAR), "GETCHAR");
 	fake_guest_free(&f);
@@ -126,11 +131,13 @@ static void disk_reads_writes_and_refuses(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	assert_int_equal(call(&f, HC_DISK_READ, 0, 0), GUEST_RUNNING);
+	assert_int_equal(call(&f, HC_DISK_READ, 0, 0), RUNNING);
 	assert_int_equal(rax(&f), HC_ERR_NODEV);		/* no --disk */
 	temp_file(path, zeros, sizeof(zeros));			/* two sectors */
-	assert_int_equal(disk_open(&f.g.disk, path, "t"), 0);
-	assert_int_equal(f.g.disk.sectors, 2);
+	assert_int_equal(disk_open(&f.dev.disk, path, "t"), 0);
+	assert_int_equal(disk_attach(&f.dev.disk, &f.g.hc, &f.g.mem), 0);
+	assert_int_equal(disk_attach(&f.dev.disk, &f.g.hc, &f.g.mem), -1);	/* taken */
+	assert_int_equal(f.dev.disk.sectors, 2);
 	memset(f.g.mem.host + 1024, 'x', HC_SECTOR_SIZE);
 	call(&f, HC_DISK_WRITE, 1024, 1);
 	assert_int_equal(rax(&f), 1);
@@ -146,7 +153,7 @@ static void disk_reads_writes_and_refuses(void **state)
 	assert_int_equal(rax(&f), HC_ERR_FAULT);
 	call(&f, HC_DISK_WRITE, 0xffffff00, 0);			/* wraps 2^32 */
 	assert_int_equal(rax(&f), HC_ERR_FAULT);
-	disk_close(&f.g.disk);
+	disk_close(&f.dev.disk);
 	unlink(path);
 	fake_guest_free(&f);
 }
@@ -181,10 +188,10 @@ static void port_takes_number_from_out_data(void **state)
 	fake_guest_init(&f, 4096);
 	f.g.vm.run->s.regs.regs.rbx = 7;
 	f.g.vm.run->s.regs.regs.rax = HC_PUTCHAR;	/* ignored: OUT data wins */
-	assert_int_equal(hypercall_io(&f.g, 0, &out), 7);
+	ENDS_WITH(hypercall_io(&f.g.hc, 0, &out), 7);
 	assert_int_equal(f.g.vm.run->kvm_dirty_regs & KVM_SYNC_X86_REGS,
 			 KVM_SYNC_X86_REGS);		/* results go back */
-	assert_int_equal(hypercall_io(&f.g, 0, &in), GUEST_RUNNING);
+	RUNS_ON(hypercall_io(&f.g.hc, 0, &in));
 	assert_int_equal(in.value, 0xFFFFFFFF);
 	fake_guest_free(&f);
 }

@@ -12,7 +12,7 @@ static uint8_t in8(struct kbd *k, uint16_t port)
 {
 	struct pio_access a = { .port = port, .size = 1 };
 
-	assert_int_equal(kbd_io(k, 0, &a), GUEST_RUNNING);
+	RUNS_ON(kbd_io(k, 0, &a));
 	return (uint8_t)a.value;
 }
 
@@ -23,7 +23,7 @@ static void bytes_then_end_of_input(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	kbd_init(&k, f.g.input, &f.g.console, &f.g.vm, false, "fake");
+	kbd_init(&k, f.g.input, &f.g.console, &f.g.vm, NULL, "fake");
 	assert_int_equal(in8(&k, KBD_STATUS_PORT), 0);	/* nothing yet, not ended */
 	fake_guest_stdin(&f, "ab", 2);
 	assert_int_equal(in8(&k, KBD_STATUS_PORT), KBD_STATUS_OUTPUT_FULL);
@@ -45,7 +45,7 @@ static void no_stdin_is_end_of_input(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	kbd_init(&k, NULL, &f.g.console, &f.g.vm, false, "fake");
+	kbd_init(&k, NULL, &f.g.console, &f.g.vm, NULL, "fake");
 	assert_int_equal(in8(&k, KBD_STATUS_PORT), KBD_STATUS_END_OF_INPUT);
 	assert_int_equal(in8(&k, KBD_DATA_PORT), 0);
 	fake_guest_free(&f);
@@ -59,7 +59,7 @@ static void data_read_arms_the_next_interrupt(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	kbd_init(&k, f.g.input, &f.g.console, &f.g.vm, false, "fake");
+	kbd_init(&k, f.g.input, &f.g.console, &f.g.vm, NULL, "fake");
 	fake_guest_stdin(&f, "x", 1);
 	atomic_store(&k.watch.armed, false);			/* as after raising IRQ1 */
 	in8(&k, KBD_STATUS_PORT);
@@ -78,7 +78,7 @@ static void empty_status_flushes_the_prompt(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	kbd_init(&k, f.g.input, &f.g.console, &f.g.vm, false, "fake");
+	kbd_init(&k, f.g.input, &f.g.console, &f.g.vm, NULL, "fake");
 	fcntl(f.out[0], F_SETFL, O_NONBLOCK);
 	console_write(&f.g.console, "choice> ", 8);
 	assert_int_equal(read(f.out[0], got, sizeof(got)), -1);	/* still buffered */

@@ -4,12 +4,12 @@
 
 static int seen_offset;
 
-static int record(void *device, uint16_t offset, struct pio_access *a)
+static struct run_result record(void *device, uint16_t offset, struct pio_access *a)
 {
 	seen_offset = offset;
 	if (!a->is_write)
 		a->value = (uint32_t)(uintptr_t)device;
-	return GUEST_RUNNING;
+	return RUN_ON;
 }
 
 static void refuses_overlaps(void **state)
@@ -50,16 +50,16 @@ static void routes_and_drops(void **state)
 
 	(void)state;
 	pio_register(&bus, "uart", 0x3f8, 8, record, (void *)0x42);
-	assert_int_equal(pio_dispatch(&bus, &in), GUEST_RUNNING);
+	RUNS_ON(pio_dispatch(&bus, &in));
 	assert_int_equal(seen_offset, 5);
 	assert_int_equal(in.value, 0x42);
 	assert_string_equal(pio_find(&bus, 0x3ff)->name, "uart");
 	assert_null(pio_find(&bus, 0x400));
 
 	in.port = 0x60;		/* unclaimed: an empty bus reads all ones */
-	assert_int_equal(pio_dispatch(&bus, &in), GUEST_RUNNING);
+	RUNS_ON(pio_dispatch(&bus, &in));
 	assert_int_equal(in.value, 0xFFFFFFFF);
-	assert_int_equal(pio_dispatch(&bus, &out), GUEST_RUNNING);
+	RUNS_ON(pio_dispatch(&bus, &out));
 	assert_int_equal(bus.unclaimed, 2);
 }
 

@@ -21,7 +21,7 @@ static int confined(void (*body)(void), char *err, size_t size)
 	if (pid == 0) {
 		dup2(p[1], STDERR_FILENO);
 		seccomp_report_setup();
-		if (seccomp_confine(-1, -1, "t") != 0)
+		if (seccomp_confine(NULL, "t") != 0)
 			_exit(99);
 		body();
 		_exit(0);

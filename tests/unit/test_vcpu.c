@@ -6,17 +6,20 @@
 #include <unistd.h>
 
 
-/* Fake an exit of REASON; return the status and the stderr text in ERR. */
+#define RUNNING (-1)	/* fake_exit: the guest runs on */
+
+/* Fake an exit of REASON; return the status it ends with (or RUNNING) and
+ * the stderr text in ERR. */
 static int fake_exit(struct fake_guest *f, uint32_t reason, const char **err)
 {
+	struct run_result result;
 	struct capture c;
-	int status;
 
 	f->g.vm.run->exit_reason = reason;
 	capture_begin(&c, STDERR_FILENO);
-	status = vcpu_handle_exit(&f->g);
+	result = vcpu_handle_exit(&f->g);
 	*err = capture_end(&c);
-	return status;
+	return result.ends ? result.status : RUNNING;
 }
 
 static void crashes_are_named_with_rip(void **state)
@@ -85,11 +88,11 @@ static void string_io_goes_through_the_bus(void **state)
 	(void)state;
 	fake_guest_init(&f, 4096);
 	pio_register(&f.g.pio, "uart", UART_COM1_BASE, UART_PORT_COUNT, uart_io,
-		     &f.g.uart);
+		     &f.dev.uart);
 	fake_io(&f, UART_COM1_BASE, KVM_EXIT_IO_OUT, 1, 3, "rep");	/* REP OUTSB */
-	assert_int_equal(fake_exit(&f, KVM_EXIT_IO, &err), GUEST_RUNNING);
+	assert_int_equal(fake_exit(&f, KVM_EXIT_IO, &err), RUNNING);
 	fake_io(&f, 0x60, KVM_EXIT_IO_IN, 2, 2, NULL);		/* unclaimed */
-	assert_int_equal(fake_exit(&f, KVM_EXIT_IO, &err), GUEST_RUNNING);
+	assert_int_equal(fake_exit(&f, KVM_EXIT_IO, &err), RUNNING);
 	data = (uint8_t *)f.g.vm.run + 4096;
 	assert_memory_equal(data, "\xff\xff\xff\xff", 4);
 	assert_int_equal(f.g.pio.unclaimed, 2);
@@ -122,7 +125,7 @@ static void mmio_outside_ram_reads_all_ones(void **state)
 	f.g.vm.run->mmio.phys_addr = 0x80000;
 	f.g.vm.run->mmio.len = 4;
 	f.g.vm.run->mmio.is_write = 0;
-	assert_int_equal(fake_exit(&f, KVM_EXIT_MMIO, &err), GUEST_RUNNING);
+	assert_int_equal(fake_exit(&f, KVM_EXIT_MMIO, &err), RUNNING);
 	assert_memory_equal(f.g.vm.run->mmio.data, "\xff\xff\xff\xff", 4);
 	assert_int_equal(f.g.stats.unclaimed_memory, 1);
 	fake_guest_free(&f);
@@ -131,9 +134,9 @@ static void mmio_outside_ram_reads_all_ones(void **state)
 static void exit_names(void **state)
 {
 	(void)state;
-	assert_string_equal(exit_reason_name(KVM_EXIT_IO), "IO");
-	assert_string_equal(exit_reason_name(KVM_EXIT_INTERNAL_ERROR), "INTERNAL_ERROR");
-	assert_string_equal(exit_reason_name(999), "unknown");
+	assert_string_equal(kvm_exit_name(KVM_EXIT_IO), "IO");
+	assert_string_equal(kvm_exit_name(KVM_EXIT_INTERNAL_ERROR), "INTERNAL_ERROR");
+	assert_string_equal(kvm_exit_name(999), "unknown");
 }
 
 int test_vcpu(void)

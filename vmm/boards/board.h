@@ -1,0 +1,49 @@
+/*
+ * board.h: the machines. A board (core/guest.h: struct board) assembles
+ * the machine for one kind of guest: the core's or a layer's way to boot
+ * it, the CPU it reports, and its devices. seed.c: the seed's real-mode
+ * and protected-mode guests; long.c: 64-bit guests; linux.c: a Linux
+ * kernel on the PC it expects. devices.c: the devices they share.
+ */
+#ifndef BOARDS_BOARD_H
+#define BOARDS_BOARD_H
+
+#include <stdbool.h>
+
+#include "core/guest.h"
+#include "devices/devices.h"
+
+/* The command line's part for the boards, per guest (g->board_config). */
+struct board_config {
+	const char *disk;		/* --disk: the first guest's only */
+	const char *initrd, *append;	/* a Linux kernel's */
+};
+
+/* In the order the program tries them: the first that claims an image
+ * runs it, and the real-mode board claims whatever is not ELF. */
+extern const struct board board_linux, board_long, board_protected, board_real;
+
+/* devices.c: the devices a board may give its guest (g->board_state). */
+struct board_devices {
+	struct uart uart;
+	struct coalesced_port uart_queue;	/* a busy UART's writes, without exits */
+	struct kbd kbd;
+	struct disk disk;
+	struct rtc rtc;
+	struct pc_reset reset;
+};
+/* First in every board's boot: the state made safe to stop, the options
+ * checked against the image, the disk opened (a Linux kernel takes
+ * --initrd and --append, and no --disk: KERNEL). */
+int board_start(struct guest *g, const struct image *img, bool kernel);
+/* The UART at COM1: with INTERRUPTS on IRQ 4 (the VM has an irqchip),
+ * else polled, its transmit writes queued once it is busy. */
+int board_attach_uart(struct guest *g, bool interrupts);
+/* The keyboard at 0x60/0x64, on IRQ1 if the VM has an irqchip. */
+int board_attach_keyboard(struct guest *g);
+/* A claim on the port bus, said if it fails (a board's bug). */
+int board_claim(struct guest *g, int claimed, const char *what);
+confine_fn *board_confine(const struct guest *g);	/* a device thread's filter */
+void board_stop(struct guest *g);	/* every board's struct board.stop */
+
+#endif

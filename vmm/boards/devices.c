@@ -1,0 +1,116 @@
+/*
+ * devices: the devices boards share, set up and stopped in one place. The
+ * board's state (g->board_state) is a struct board_devices, zeroed by the
+ * core; board_start makes it safe to stop before anything can fail.
+ */
+#include <mini-kvm/boot.h>
+
+#include "board.h"
+#include "core/log.h"
+
+static struct board_devices *devices(const struct guest *g) {
+	return g->board_state;
+}
+
+confine_fn *board_confine(const struct guest *g) {
+	return g->hooks ? g->hooks->confine : NULL;
+}
+
+int board_claim(struct guest *g, int claimed, const char *what) {
+	if (claimed == 0)
+		return 0;
+	log_error(g->name, "cannot set up the %s: its ports or calls are taken", what);
+	return EX_SOFTWARE;
+}
+
+/* --initrd and --append are a Linux kernel's; anything else refuses them. */
+static int refuse_kernel_options(struct guest *g, const struct image *img) {
+	static const char *const formats[] = { [IMAGE_FLAT] = "a flat binary",
+		[IMAGE_ELF32] = "an ELF32 file", [IMAGE_ELF64] = "an ELF64 file",
+		[IMAGE_ELF_INVALID] = "an ELF file" };
+	const struct board_config *c = g->board_config;
+
+	if (!c->append && !c->initrd)
+		return 0;
+	log_error(g->name, "%s is for a Linux kernel; '%s' is %s",
+		  c->append ? "--append" : "--initrd", img->path, formats[img->format]);
+	return EX_USAGE;
+}
+
+int board_start(struct guest *g, const struct image *img, bool kernel) {
+	const struct board_config *c = g->board_config;
+	struct board_devices *d = devices(g);
+	int rc;
+
+	d->disk.fd = -1;
+	if (!kernel && (rc = refuse_kernel_options(g, img)))
+		return rc;
+	if (!c->disk)
+		return 0;
+	return disk_open(&d->disk, c->disk, g->name) ?:
+	       board_claim(g, guest_add_file(g, d->disk.fd, GUEST_FILE_DISK), "disk") ?:
+	       board_claim(g, disk_attach(&d->disk, &g->hc, &g->mem), "disk");
+}
+
+/* A guest that has sent UART_BUSY_BYTES through the UART will likely send
+ * more: from now on its transmit-register writes are queued, not exits. */
+static void uart_busy(void *arg) {
+	struct guest *g = arg;
+
+	coalesced_port_start(&devices(g)->uart_queue, g, UART_COM1_BASE);
+}
+
+/* The UART's interrupt: ISA IRQ 4, COM1's line on a PC. */
+#define COM1_IRQ 4
+static void set_com1_irq(void *arg, bool level) {
+	struct guest *g = arg;
+
+	vm_irq_line(&g->vm, COM1_IRQ, level, g->name);
+}
+
+int board_attach_uart(struct guest *g, bool interrupts) {
+	struct board_devices *d = devices(g);
+	int rc;
+
+	uart_init(&d->uart, &g->console, g->input);
+	if ((rc = board_claim(g, pio_register(&g->pio, "uart", UART_COM1_BASE, UART_PORT_COUNT,
+					      uart_io, &d->uart), "UART")))
+		return rc;
+	if (!interrupts) {	/* (queued writes would wait for an exit that a guest
+				   sleeping until its THRE interrupt never makes) */
+		coalesced_port_init(&d->uart_queue, g);
+		d->uart.busy = uart_busy, d->uart.busy_arg = g;
+		return 0;
+	}
+	if (uart_enable_irq(&d->uart, set_com1_irq, g, board_confine(g), g->name) < 0) {
+		log_error(g->name, "cannot start the serial port's input thread");
+		return EX_OSERR;
+	}
+	return 0;
+}
+
+int board_attach_keyboard(struct guest *g) {
+	struct kbd *k = &devices(g)->kbd;
+	int rc;
+
+	kbd_init(k, g->input, &g->console, &g->vm, board_confine(g), g->name);
+	if ((rc = board_claim(g, pio_register(&g->pio, "keyboard data", KBD_DATA_PORT, 1,
+					      kbd_io, k) ?:
+				 pio_register(&g->pio, "keyboard status", KBD_STATUS_PORT, 1,
+					      kbd_io, k), "keyboard")))
+		return rc;
+	if (kbd_start(k) < 0) {
+		log_error(g->name, "cannot start the keyboard thread");
+		return EX_OSERR;
+	}
+	return 0;
+}
+
+void board_stop(struct guest *g) {
+	struct board_devices *d = devices(g);
+
+	kbd_stop(&d->kbd);
+	uart_stop(&d->uart);
+	coalesced_port_stop(&d->uart_queue);
+	disk_close(&d->disk);
+}

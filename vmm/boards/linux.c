@@ -1,0 +1,64 @@
+/*
+ * linux: the board of a Linux kernel (a bzImage: vmm/linux). A PC with an
+ * in-kernel irqchip and PIT, KVM's own CPUID leaves, the kernel loaded by
+ * its boot protocol, a UART that interrupts on IRQ 4, the CMOS clock and
+ * the reset ports (docs/linux.md). Where the host's KVM cannot deliver
+ * interrupts, the kernel could not get far: it is refused at once, in one
+ * line.
+ */
+#include "board.h"
+#include "core/log.h"
+#include "host/host.h"
+#include "linux/linux.h"
+
+static bool claims_bzimage(const struct image *img) {
+	return bzimage_detect(img->head, img->head_len);
+}
+
+/* The machine: memory, the VM with KVM's real-mode pages and an irqchip,
+ * the vCPU with KVM's CPUID, the kernel loaded. */
+static int build(struct guest *g, const struct image *img, const struct linux_boot *b) {
+	g->cpu = CPU_LONG;
+	return guest_map_memory(g, b->memory, PROTECTED_MODE_MEMORY_MAX) ?:
+	       vm_create(g->kvm, &g->vm, &g->mem, g->name) ?:
+	       linux_vm_setup(&g->vm, g->name) ?:
+	       vm_create_irqchip(&g->vm, g->name) ?:
+	       vcpu_create(&g->vm, g->name) ?:
+	       vm_set_cpuid(g->kvm, &g->vm, false, g->name) ?:
+	       linux_load(g, img, b);
+}
+
+/* What a PC kernel finds beyond the UART: the clock, the reset ports. */
+static int attach_pc(struct guest *g) {
+	struct board_devices *d = g->board_state;
+
+	return board_claim(g, rtc_register(&d->rtc, &g->pio), "CMOS clock") ?:
+	       board_claim(g, pc_reset_register(&d->reset, &g->pio, g->name), "reset ports") ?:
+	       board_attach_uart(g, true);
+}
+
+static int boot_linux(struct guest *g, const struct image *img) {
+	const struct board_config *c = g->board_config;
+	struct linux_boot b = { .initrd_fd = -1 };
+	const char *lacks;
+	int rc;
+
+	if ((rc = board_start(g, img, true)) ||
+	    (rc = linux_prepare(g, img, c->initrd, c->append, &b)))
+		goto out;
+	if ((lacks = host_lacks_interrupts(g->kvm))) {
+		log_error(g->name, "cannot boot Linux: it needs %s, which this host's KVM cannot "
+			  "do (VT-x or AMD-V hosts can)", lacks);
+		rc = EXIT_GUEST_CRASHED;
+		goto out;
+	}
+	rc = build(g, img, &b) ?: attach_pc(g);
+out:
+	linux_finish(&b);
+	return rc;
+}
+
+const struct board board_linux = {
+	.name = "Linux", .claims = claims_bzimage, .boot = boot_linux,
+	.stop = board_stop, .state_size = sizeof(struct board_devices),
+};

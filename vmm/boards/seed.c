@@ -1,0 +1,36 @@
+/*
+ * seed: the seed's two kinds of guest. A flat binary runs in real mode, an
+ * ELF32 file in protected mode (the core's boot.c builds both); each gets
+ * the UART and, in protected mode, the keyboard -- on IRQ1 when its note
+ * asked for an irqchip -- and the CPUID leaf that says "mini-kvm".
+ */
+#include "board.h"
+#include "host/host.h"
+
+static bool claims_flat(const struct image *img) {
+	return img->format == IMAGE_FLAT;
+}
+
+static int boot_real_board(struct guest *g, const struct image *img) {
+	return board_start(g, img, false) ?: boot_real(g, img) ?: board_attach_uart(g, false);
+}
+
+const struct board board_real = {
+	.name = "real-mode", .claims = claims_flat, .boot = boot_real_board,
+	.stop = board_stop, .state_size = sizeof(struct board_devices),
+};
+
+static bool claims_elf32(const struct image *img) {
+	return img->format == IMAGE_ELF32;
+}
+
+static int boot_protected_board(struct guest *g, const struct image *img) {
+	return board_start(g, img, false) ?: boot_protected(g, img) ?:
+	       vm_set_cpuid(g->kvm, &g->vm, true, g->name) ?: board_attach_uart(g, false) ?:
+	       board_attach_keyboard(g);
+}
+
+const struct board board_protected = {
+	.name = "protected-mode", .claims = claims_elf32, .boot = boot_protected_board,
+	.stop = board_stop, .state_size = sizeof(struct board_devices),
+};

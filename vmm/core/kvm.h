@@ -1,0 +1,48 @@
+/*
+ * kvm.h: /dev/kvm, a VM and its vCPU -- the only code that makes KVM
+ * ioctls on them (kvm.c), every one checked and named in its message.
+ * Reference: the Linux KVM API document (Documentation/virt/kvm/api.rst,
+ * "KVM API" in comments).
+ */
+#ifndef CORE_KVM_H
+#define CORE_KVM_H
+
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memory.h"
+
+struct kvm {
+	int fd;
+	size_t run_size;	/* size of a vCPU's kvm_run mapping */
+};
+
+struct vm {
+	int fd, vcpu_fd;
+	struct kvm_run *run;	/* shared with KVM: exit data, synced registers */
+	size_t run_size;
+	bool irqchip;		/* in-kernel PIC/IOAPIC/LAPIC + PIT created */
+	uint64_t irqchip_ns, pit_ns;	/* what creating them cost (--stats; kept
+					   after vm_destroy) */
+};
+
+int kvm_open(struct kvm *kvm, char *why, size_t why_size);
+void kvm_close(struct kvm *kvm);
+/* ioctl(2), with a message naming NAME on failure; WHO NULL: silent (the
+ * host probes, whose failures are answers, not errors). */
+int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const char *who);
+#define KVM_IOCTL(fd, request, arg, who) kvm_ioctl(fd, request, arg, #request, who)
+/* KVM_EXIT_IO -> "IO"; "unknown" for a number we have no name for. */
+const char *kvm_exit_name(uint32_t reason);
+
+/* In this order: the VM and its memory, an irqchip if wanted, the vCPU. */
+int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, const char *who);
+int vm_create_irqchip(struct vm *vm, const char *who);
+int vcpu_create(struct vm *vm, const char *who);
+/* Set the level of an IRQ line at the in-kernel PIC and I/O APIC. */
+int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who);
+void vm_destroy(struct vm *vm);
+
+#endif

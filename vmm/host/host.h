@@ -1,0 +1,28 @@
+/*
+ * host.h: what this host's KVM can do and what a guest's threads may do
+ * on it. cpuid.c: the CPU a guest sees (KVM's supported CPUID and our
+ * leaf). probe.c: after a crash, tiny probe VMs tell whether the host's
+ * KVM could have run the guest at all. seccomp.c: the filter on a guest's
+ * threads once it is set up (docs/security.md). memo.h: answers kept.
+ */
+#ifndef HOST_HOST_H
+#define HOST_HOST_H
+
+#include <stdbool.h>
+
+#include "core/guest.h"
+#include "memo.h"
+
+/* cpuid.c. MINI_KVM_LEAF: say "mini-kvm" in CPUID 0x40000000; else keep
+ * KVM's own leaves there (a Linux guest then finds its paravirtual clock). */
+int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const char *who);
+
+/* probe.c */
+const char *host_cannot_run(struct guest *g);	/* a guest_hooks.host_cannot_run */
+const char *host_lacks_interrupts(const struct kvm *kvm);	/* before a Linux boot */
+
+/* seccomp.c */
+void seccomp_report_setup(void);	/* SIGSYS: say which call, then exit 71 */
+int seccomp_confine(const struct guest_files *files, const char *who);	/* a guest_hooks.confine */
+
+#endif

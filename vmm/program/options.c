@@ -1,0 +1,175 @@
+/* options: the command line (DESIGN.md section 3), parsed without side
+ * effects but for --help/--version on stdout and errors on stderr. The
+ * usage text is the man page's synopsis (docs/mini-kvm.1): keep them one. */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "program.h"
+
+#define TIMEOUT_MAX (7 * 24 * 3600.0)	/* a week: more is a typo */
+
+static const char usage[] =
+	"Usage: mini-kvm [OPTIONS] IMAGE...\n"
+	"Run each IMAGE as a guest in its own KVM virtual machine, all in parallel.\n"
+	"A flat binary is a 16-bit real-mode program, loaded and started at 0; an\n"
+	"ELF32 file is a 32-bit protected-mode program (Multiboot state, ELF entry);\n"
+	"an ELF64 file is a 64-bit program, run in ring 3 of long mode; a bzImage\n"
+	"is a Linux kernel, booted with its console on the serial port (ttyS0).\n\n"
+	"  -m, --memory SIZE   guest memory, a multiple of 4K: real mode up to 1M\n"
+	"                      (default 256K), protected and long mode up to 3G\n"
+	"                      (default 4M; a Linux kernel 256M)\n"
+	"      --initrd FILE   a Linux kernel's initial RAM disk\n"
+	"      --append CMDLINE  a Linux kernel's command line\n"
+	"      --gdb PORT|PATH let gdb debug the first guest: listen on\n"
+	"                      127.0.0.1:PORT or a Unix socket; the guest waits\n"
+	"                      for gdb before its first instruction\n"
+	"      --disk FILE     a disk for the first guest (HC_DISK_READ/WRITE): a\n"
+	"                      file of whole 512-byte sectors, kept between runs\n"
+	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
+	"                      KVM's interrupt controllers and timer; auto follows\n"
+	"                      the guest's ELF note (docs/writing-guests.md)\n"
+	"      --no-seccomp    run guest threads without their seccomp filter\n"
+	"                      (for valgrind and debuggers; see docs/security.md)\n"
+	"  -v, --verbose       describe every VM exit on stderr\n"
+	"      --stats         print wall time, exits, hypercalls, memory per guest\n"
+	"  -t, --timeout SECS  stop a guest still running after SECS seconds\n"
+	"      --no-color      plain guest prefixes (also: NO_COLOR set, or not a tty)\n"
+	"  -h, --help          show this help;  -V, --version  show the version\n\n"
+	"One guest: stdout carries exactly its output. Several: each line starts\n"
+	"with \"[name] \". Exit status: the guest's HC_EXIT_STATUS code (0 after\n"
+	"HC_EXIT or HLT); with several guests the first non-zero one; 64 usage,\n"
+	"65 bad image, 66 cannot open image, 69 KVM unavailable, 70 guest crashed,\n"
+	"71 OS or seccomp error, 74 output lost, 124 timeout, 130/143 stopped by\n"
+	"SIGINT/SIGTERM.\n"
+	"At most 64 guests.\n";
+
+/* "65536", "256K", "1M" (K and M are powers of 1024). 0, or -1 if not a size. */
+int parse_size(const char *text, uint64_t *bytes) {
+	char *end;
+	unsigned long long n;
+	int shift;
+
+	if (!text || *text < '0' || *text > '9')	/* strtoull takes "-1" and " 1" */
+		return -1;
+	errno = 0;
+	n = strtoull(text, &end, 10);
+	shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+	      : *end == 'G' || *end == 'g' ? 30 : 0;
+	if (errno || end[shift ? 1 : 0] != '\0' || n > UINT64_MAX >> shift)
+		return -1;
+	*bytes = (uint64_t)n << shift;
+	return 0;
+}
+
+static int parse_memory(const char *text, uint64_t *bytes) {
+	if (parse_size(text, bytes) < 0)
+		log_error(NULL, "--memory: '%s' is not a size (e.g. 256K or 1M)", text);
+	else if (*bytes == 0 || *bytes % 4096)
+		log_error(NULL, "--memory: %s is not a positive multiple of 4K", text);
+	else if (*bytes > PROTECTED_MODE_MEMORY_MAX)
+		log_error(NULL, "--memory: %s is more than the 3G a guest can address", text);
+	else
+		return 0;
+	return -1;
+}
+
+static int parse_timeout(const char *text, double *seconds) {
+	char *end;
+
+	errno = 0;
+	*seconds = strtod(text, &end);
+	if (!errno && end != text && *end == '\0' && isfinite(*seconds) && *seconds > 0 &&
+	    *seconds <= TIMEOUT_MAX)
+		return 0;
+	log_error(NULL, "--timeout: '%s' is not a positive number of seconds (at most %.0f)",
+		  text, TIMEOUT_MAX);
+	return -1;
+}
+
+static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
+	static const char *const names[] = { [IRQCHIP_AUTO] = "auto", [IRQCHIP_ON] = "on",
+					     [IRQCHIP_OFF] = "off" };
+
+	for (int i = 0; i < 3; i++) {
+		if (strcmp(text, names[i]) == 0) {
+			*choice = (enum irqchip_choice)i;
+			return 0;
+		}
+	}
+	log_error(NULL, "--irqchip: '%s' is not on, off or auto", text);
+	return -1;
+}
+
+enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP, OPT_INITRD,
+       OPT_APPEND, OPT_GDB };
+static const struct option long_options[] = {
+	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
+	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOR }, { "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' }, { "irqchip", required_argument, NULL, OPT_IRQCHIP },
+	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
+	{ "initrd", required_argument, NULL, OPT_INITRD },
+	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "gdb", required_argument, NULL, OPT_GDB }, { NULL, 0, NULL, 0 },
+};
+
+/* One option: 0 ok, -1 usage error, 1 help or version printed. */
+static int apply_option(int c, struct options *opts, char **argv) {
+	switch (c) {
+	case 'm': return parse_memory(optarg, &opts->guest.memory);
+	case 't': return parse_timeout(optarg, &opts->guest.timeout);
+	case OPT_DISK: opts->board.disk = optarg; return 0;
+	case OPT_INITRD: opts->board.initrd = optarg; return 0;
+	case OPT_APPEND: opts->board.append = optarg; return 0;
+	case OPT_GDB:
+		if (opts->gdb) {
+			log_error(NULL, "--gdb: only one guest can be debugged (the first)");
+			return -1;
+		}
+		opts->gdb = optarg;
+		return 0;
+	case OPT_NO_SECCOMP: opts->no_seccomp = true; return 0;
+	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
+	case 'v': opts->verbose = true; return 0;
+	case OPT_STATS: opts->stats = opts->guest.stats = true; return 0;
+	case OPT_NO_COLOR: opts->no_color = true; return 0;
+	case 'h': fputs(usage, stdout); return 1;
+	case 'V': puts("mini-kvm " MINI_KVM_VERSION); return 1;
+	case ':':
+		log_error(NULL, "option '%s' needs a value (see mini-kvm --help)",
+			  argv[optind - 1]);
+		return -1;
+	default:
+		log_error(NULL, "unknown option '%s' (see mini-kvm --help)", argv[optind - 1]);
+		return -1;
+	}
+}
+
+enum options_result options_parse(int argc, char **argv, struct options *opts) {
+	int c, r;
+
+	*opts = (struct options){ 0 };
+	optind = 0;	/* a full restart of getopt: the unit tests parse many times */
+	opterr = 0;	/* our messages, not getopt's */
+	while ((c = getopt_long(argc, argv, ":m:vt:hV", long_options, NULL)) != -1)
+		if ((r = apply_option(c, opts, argv)) != 0)
+			return r > 0 ? OPTIONS_DONE : OPTIONS_BAD;
+	if (optind >= argc) {
+		log_error(NULL, "no image given (usage: mini-kvm [OPTIONS] IMAGE...)");
+		return OPTIONS_BAD;
+	}
+	if (argc - optind > GUESTS_MAX) {
+		log_error(NULL, "%d images: at most %d guests run in one mini-kvm", argc - optind,
+			  GUESTS_MAX);
+		return OPTIONS_BAD;
+	}
+	opts->images = argv + optind;
+	opts->image_count = argc - optind;
+	return OPTIONS_RUN;
+}
