@@ -42,7 +42,8 @@ run: all
 	$(B)/mini-kvm $(B)/guests/real/hello.bin
 
 # Everything the tests run, built before any test starts.
-TEST_DEPS := all $(B)/asan/mini-kvm $(B)/mini-kvm-dynamic $(B)/tests/unit-tests $(TEST_GUESTS) \
+TEST_DEPS := all $(B)/asan/mini-kvm $(B)/mini-kvm-dynamic $(B)/tests/unit-tests \
+             $(B)/tests/race-tests $(B)/tests/eintr-probe.so $(TEST_GUESTS) \
              $(PM_TEST_GUESTS) $(FUZZERS)
 test-deps: $(TEST_DEPS)
 
@@ -89,6 +90,24 @@ $(B)/tests/unit-tests: $(UNIT_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(SANITIZE) -o $@ $^ -lcmocka $(LDLIBS)
 
+# An LD_PRELOAD shim for the dynamic build: a signal during a host probe
+# (tests/real-kvm/protected.bats).
+$(B)/tests/eintr-probe.so: tests/tools/eintr-probe.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) -O2 -shared -fPIC -o $@ $< -ldl
+
+# --- ThreadSanitizer: stdin between the vCPU thread and a device thread --
+TSAN_OBJS := $(patsubst %.c,$(B)/tsan/%.o,$(wildcard vmm/core/*.c) vmm/devices/uart.c \
+               vmm/devices/input_watch.c)
+
+$(B)/tsan/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) -g -O1 -fsanitize=thread $(CPPFLAGS) -c -o $@ $<
+
+$(B)/tests/race-tests: $(B)/tsan/tests/race/race.o $(TSAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -g -fsanitize=thread -o $@ $^ -pthread
+
 # --- libFuzzer harnesses (clang): the VMM's parsers with ASan + UBSan -----
 FUZZ_CC    := clang
 FUZZ_FLAGS := -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all
@@ -123,6 +142,8 @@ PM_DEPS := guests/protected/protected.ld guests/protected/guest.h \
 $(B)/guests/protected/start.o: guests/protected/start.S $(PM_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+
+$(B)/tests/guests/probe-paging.elf $(B)/tests/guests/paging-crash.elf: tests/guests/paging.h
 
 $(B)/%.elf: %.c $(B)/guests/protected/start.o $(PM_DEPS)
 	@mkdir -p $(@D)

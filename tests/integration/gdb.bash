@@ -19,12 +19,14 @@ debug_start() {
 	return 1
 }
 
-# debug_wait: mini-kvm's exit status into $status (at most 60 s).
+# debug_wait: mini-kvm's exit status into $status; one still running after
+# 60 s is killed, and the status says so (KILL: 137).
 debug_wait() {
 	for _ in $(seq 1200); do
 		kill -0 "$vmm_pid" 2>/dev/null || break
 		sleep 0.05
 	done
+	kill -KILL "$vmm_pid" 2>/dev/null && echo "mini-kvm still ran after 60 s: killed" >&2
 	status=0
 	wait "$vmm_pid" || status=$?
 }

@@ -74,6 +74,49 @@ teardown() {
 	grep -q 'exited normally' "$BATS_TEST_TMPDIR/gdb.out"
 }
 
+@test "gdb: --gdb PATH removes its socket file, so a second run on the same path works" {
+	local sock=$BATS_TEST_TMPDIR/gdb.sock run
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr
+	for run in 1 2; do
+		"$MINI_KVM" --gdb "$sock" "$GUESTS/hello.bin" >"$out" 2>"$err" &
+		vmm_pid=$!
+		for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.05; done
+		timeout 60 gdb -q -batch -nx -ex "target remote $sock" -ex continue \
+			>"$BATS_TEST_TMPDIR/gdb.out" 2>&1
+		debug_wait
+		expect_status 0
+		expect_stdout "$GOLDEN/hello.out"
+		[ ! -e "$sock" ]
+	done
+	vmm --gdb "$sock" "$BATS_TEST_TMPDIR/missing.bin"	# a guest that never starts
+	expect_status 66
+	[ ! -e "$sock" ]
+}
+
+@test "gdb: --timeout ends a guest still waiting for gdb to attach: 124" {
+	vmm --timeout 1 --gdb "$BATS_TEST_TMPDIR/gdb.sock" "$GUESTS/hello.bin"
+	expect_status 124
+	expect_stderr_line "mini-kvm: hello: stopped: still running after the 1 s timeout (--timeout)"
+	[ ! -e "$BATS_TEST_TMPDIR/gdb.sock" ]
+}
+
+@test "gdb: SIGTERM ends a guest waiting for gdb to attach, and one stopped in gdb: 143" {
+	debug_start "$GUESTS/hello.bin"
+	kill -TERM "$vmm_pid"
+	debug_wait
+	expect_status 143
+	expect_stderr_line "mini-kvm: hello: stopped by SIGTERM"
+	debug_start "$GUESTS/hello.bin"
+	rsp_open
+	rsp_send "?"
+	[ "$(rsp_reply)" = "T05thread:01;" ]	# stopped, and gdb says nothing more
+	kill -TERM "$vmm_pid"
+	debug_wait
+	expect_status 143
+	expect_stderr_line "mini-kvm: hello: stopped by SIGTERM"
+	[ "$(rsp_reply)" = "W8f" ]		# gdb hears how it ended
+}
+
 @test "gdb: Ctrl-C stops a running guest (SIGINT), k ends it: 137" {
 	debug_start "$TGUESTS/forever.bin"
 	rsp_open

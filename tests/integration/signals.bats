@@ -101,6 +101,20 @@ wait_for_start() { sleep 0.5; }
 	[ "$(grep -c "^\[" "$out")" -eq 14 ]	# hello 1, counter 10, hello#3 3
 }
 
+# DRD (valgrind) knows every mutex made with pthread_mutex_init: one that
+# is destroyed without it is "not a mutex".
+@test "drd: a guest whose disk cannot be opened stops only the devices it made" {
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	out=$BATS_TEST_TMPDIR/stdout err=$BATS_TEST_TMPDIR/stderr status=0
+	valgrind --tool=drd build/mini-kvm-dynamic --no-seccomp \
+		--disk "$BATS_TEST_TMPDIR/missing.img" "$GUESTS/hello.bin" \
+		</dev/null >"$out" 2>"$err" || status=$?
+	expect_status 66
+	expect_stderr_line "mini-kvm: hello: cannot open disk '$BATS_TEST_TMPDIR/missing.img': No such file or directory"
+	grep -q "ERROR SUMMARY" "$err"		# valgrind ran to the end
+	! grep -q "is not a mutex" "$err"
+}
+
 @test "strace: every fd opened, KVM's VM and vCPU fds included, is closed" {
 	command -v strace >/dev/null || skip "strace is not installed"
 	local dir=$BATS_TEST_TMPDIR/strace

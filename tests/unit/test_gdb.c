@@ -119,6 +119,8 @@ static void answers_without_a_vcpu(void **state)
 	assert_int_equal(gdb_command(&f.g, "c", out, sizeof(out)), GDB_CONTINUE);
 	gdb_command(&f.g, "X1000,0:", out, sizeof(out));
 	assert_string_equal(out, "");		/* unknown: the empty reply */
+	gdb_command(&f.g, "g", out, sizeof(out));
+	assert_string_equal(out, "E0e");	/* no vCPU to read: an error, not "" */
 	fake_guest_free(&f);
 }
 

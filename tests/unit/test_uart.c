@@ -73,15 +73,19 @@ static void divisor_latch_and_registers(void **state)
 	fake_guest_free(&f);
 }
 
-/* The IRQ line as the UART drives it: every level it set, in order. */
-struct line { char levels[16]; size_t n; };
+/* The IRQ line as the UART drives it: every level it set, in order; the
+ * next FAILS attempts fail (as KVM_IRQ_LINE can) and are recorded as 'x'. */
+struct line { char levels[16]; size_t n; int fails; };
 
-static void record_level(void *arg, bool level)
+static int record_level(void *arg, bool level)
 {
 	struct line *l = arg;
+	bool failed = l->fails > 0;
 
+	l->fails -= failed;
 	if (l->n < sizeof(l->levels) - 1)
-		l->levels[l->n++] = level ? '1' : '0';
+		l->levels[l->n++] = failed ? 'x' : level ? '1' : '0';
+	return failed ? -1 : 0;
 }
 
 /* The interrupt model without the input watch's thread. */
@@ -111,6 +115,23 @@ static void out2_gates_the_line_and_iir_acknowledges_thre(void **state)
 	out8(&f.dev.uart, 0, 'y');			/* not acknowledged: a new edge */
 	assert_string_equal(l.levels, "10101");
 	assert_string_equal(fake_guest_output(&f), "xy");
+	fake_guest_free(&f);
+}
+
+static void a_line_that_failed_is_set_again(void **state)
+{
+	struct fake_guest f;
+	struct line l;
+
+	(void)state;
+	fake_guest_init(&f, 4096);
+	with_irq(&f, &l);
+	l.fails = 1;
+	out8(&f.dev.uart, 1, 0x02);			/* IER: THRE */
+	out8(&f.dev.uart, 4, 0x08);			/* OUT2: the raise fails ... */
+	assert_string_equal(l.levels, "x");
+	in8(&f.dev.uart, 7);				/* ... and the next access raises it */
+	assert_string_equal(l.levels, "x1");
 	fake_guest_free(&f);
 }
 
@@ -219,6 +240,7 @@ int test_uart(void)
 		cmocka_unit_test(data_ready_only_with_input),
 		cmocka_unit_test(divisor_latch_and_registers),
 		cmocka_unit_test(out2_gates_the_line_and_iir_acknowledges_thre),
+		cmocka_unit_test(a_line_that_failed_is_set_again),
 		cmocka_unit_test(received_data_interrupts_until_read),
 		cmocka_unit_test(loopback_reflects_mcr_and_sends_nothing),
 		cmocka_unit_test(lsr_poll_flushes_only_when_repeated),

@@ -62,10 +62,10 @@ static void uart_busy(void *arg) {
 
 /* The UART's interrupt: ISA IRQ 4, COM1's line on a PC. */
 #define COM1_IRQ 4
-static void set_com1_irq(void *arg, bool level) {
+static int set_com1_irq(void *arg, bool level) {
 	struct guest *g = arg;
 
-	vm_irq_line(&g->vm, COM1_IRQ, level, g->name);
+	return vm_irq_line(&g->vm, COM1_IRQ, level, g->name);
 }
 
 int board_attach_uart(struct guest *g, bool interrupts) {

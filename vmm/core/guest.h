@@ -74,9 +74,9 @@ struct guest_hooks {		/* any of them may be NULL */
 	int (*confine)(const struct guest_files *files, const char *who);
 	/* After a crash: what the guest needed that this host's KVM cannot
 	 * do, in words, or NULL. */
-	const char *(*host_cannot_run)(struct guest *g);
+	const char *(*diagnose)(struct guest *g);
 	/* Each exit, before it is handled (--verbose). */
-	void (*trace_exit)(struct guest *g);
+	void (*trace)(struct guest *g);
 };
 
 /* Why a debugger gets the guest: before its first instruction, at a

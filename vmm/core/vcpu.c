@@ -82,7 +82,7 @@ static struct run_result replay_queued(struct guest *g) {
  * that the host's KVM cannot do what the guest was doing, say that instead
  * of blaming the guest. */
 static int handle_failure(struct guest *g, struct kvm_run *run) {
-	const char *needs = g->hooks && g->hooks->host_cannot_run ? g->hooks->host_cannot_run(g)
+	const char *needs = g->hooks && g->hooks->diagnose ? g->hooks->diagnose(g)
 								   : NULL;
 
 	if (needs)
@@ -110,8 +110,8 @@ struct run_result vcpu_handle_exit(struct guest *g) {
 	struct kvm_run *run = g->vm.run;
 
 	g->stats.exits[run->exit_reason < STATS_EXIT_REASONS ? run->exit_reason : 0]++;
-	if (g->hooks && g->hooks->trace_exit)
-		g->hooks->trace_exit(g);
+	if (g->hooks && g->hooks->trace)
+		g->hooks->trace(g);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		return handle_io(g, run);

@@ -47,7 +47,7 @@ struct uart {
 	void (*busy)(void *arg);	/* called once, at UART_BUSY_BYTES */
 	void *busy_arg;
 	/* Interrupts, after uart_enable_irq: */
-	void (*irq)(void *arg, bool level);	/* sets the IRQ line; NULL: none */
+	int (*irq)(void *arg, bool level);	/* sets the IRQ line, 0 or -1; NULL: none */
 	void *irq_arg;
 	bool irq_level, thre_pending;	/* the line as set; THR empty, not yet acknowledged */
 	bool rx_seen;			/* the input watch saw a byte come */
@@ -60,7 +60,7 @@ struct uart {
 #define UART_BUSY_BYTES 1024
 void uart_init(struct uart *u, struct console *out, struct input *in);
 pio_handler uart_io;
-int uart_enable_irq(struct uart *u, void (*irq)(void *arg, bool level), void *irq_arg,
+int uart_enable_irq(struct uart *u, int (*irq)(void *arg, bool level), void *irq_arg,
 		    confine_fn *confine, const char *who);
 void uart_stop(struct uart *u);
 

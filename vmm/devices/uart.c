@@ -55,6 +55,13 @@ static uint8_t pending(struct uart *u) {
 	return IIR_NO_INTERRUPT;
 }
 
+/* Set the line to LEVEL; where that fails (said by the setter), the line
+ * is as it was, and the next update tries again. */
+static void set_line(struct uart *u, bool level) {
+	if (u->irq(u->irq_arg, level) == 0)
+		u->irq_level = level;
+}
+
 /* Drive the IRQ line from the state. An ISA line is edge-triggered: a new
  * interrupt needs the line low first, which PULSE forces. */
 static void update_irq(struct uart *u, bool pulse) {
@@ -64,9 +71,9 @@ static void update_irq(struct uart *u, bool pulse) {
 		return;
 	level = (u->regs[MCR] & MCR_OUT2) && pending(u) != IIR_NO_INTERRUPT;
 	if (pulse && level && u->irq_level)
-		u->irq(u->irq_arg, false), u->irq_level = false;
+		set_line(u, false);
 	if (level != u->irq_level)
-		u->irq(u->irq_arg, level), u->irq_level = level;
+		set_line(u, level);
 }
 
 static uint8_t read_rbr(struct uart *u) {
@@ -172,7 +179,7 @@ static void rx_ready(void *uart) {
 
 /* From now on the port interrupts through IRQ (which sets the line's
  * level), and a thread watches stdin for it. */
-int uart_enable_irq(struct uart *u, void (*irq)(void *arg, bool level), void *irq_arg,
+int uart_enable_irq(struct uart *u, int (*irq)(void *arg, bool level), void *irq_arg,
 		    confine_fn *confine, const char *who) {
 	u->irq = irq, u->irq_arg = irq_arg;
 	input_watch_init(&u->watch, u->in, rx_ready, u, confine, who);

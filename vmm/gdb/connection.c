@@ -4,6 +4,9 @@
  * them). While the guest runs, a small thread watches the socket for
  * Ctrl-C and kicks the vCPU. Every wait here ends when the supervisor asks
  * the guest to stop (--timeout, SIGINT, SIGTERM): its kick interrupts it.
+ * A socket file is removed once gdb has connected, or when mini-kvm ends
+ * without it; one left by a killed mini-kvm is refused ("Address already
+ * in use"), not taken over: it might be another's, still listening.
  */
 #define _GNU_SOURCE	/* accept4 */
 #include <arpa/inet.h>
@@ -13,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -21,22 +23,6 @@
 #include "gdb.h"
 
 #define WATCH_POLL_MS 50
-
-/* A socket file that nobody listens on is a leftover of a run that could
- * not remove it (killed): replace it. Anything else at PATH stays. */
-static void remove_stale_socket(const struct sockaddr_un *un) {
-	struct stat st;
-	int probe;
-
-	if (stat(un->sun_path, &st) < 0 || !S_ISSOCK(st.st_mode))
-		return;
-	probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (probe >= 0 && connect(probe, (const struct sockaddr *)un, sizeof(*un)) < 0 &&
-	    errno == ECONNREFUSED)
-		unlink(un->sun_path);
-	if (probe >= 0)
-		close(probe);
-}
 
 int gdb_bind(struct gdb *d, const char *where, const char *who) {
 	struct sockaddr_in in = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
@@ -56,8 +42,6 @@ int gdb_bind(struct gdb *d, const char *where, const char *who) {
 	in.sin_port = htons((uint16_t)port);
 	snprintf(un.sun_path, sizeof(un.sun_path), "%s", where);
 	snprintf(d->where, sizeof(d->where), tcp ? "127.0.0.1:%s" : "%s", where);
-	if (!tcp)
-		remove_stale_socket(&un);
 	d->listen_fd = socket(tcp ? AF_INET : AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (d->listen_fd < 0 ||
 	    (tcp && setsockopt(d->listen_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) ||

@@ -8,7 +8,6 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "core/log.h"
 #include "gdb.h"
 #include "long/x86.h"
 
@@ -177,21 +176,4 @@ int gdb_cpu_set_debug(struct guest *g, const struct gdb *d, bool step) {
 	if (!step && !(dbg.control & KVM_GUESTDBG_USE_HW_BP))
 		dbg.control = 0;	/* nothing to catch: the guest runs untouched */
 	return KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg, g->name) < 0 ? -1 : 0;
-}
-
-/* Whether this host's KVM can single-step this guest (STEP) or stop it at
- * a breakpoint: a probe VM in the guest's CPU mode tells (probe.c). Where
- * it cannot, say so once, in one line; gdb gets an error reply. */
-bool gdb_can(struct guest *g, bool step) {
-	struct gdb *d = gdb_of(g);
-
-	if (gdb_host_can(g->kvm, g->cpu, step))
-		return true;
-	if (!d->said_cannot[step])
-		log_error(g->name, "gdb: this host's KVM cannot %s in %s (see "
-			  "docs/debugging.md)", step ? "single-step a guest" :
-			  "stop a guest at breakpoints", g->cpu == CPU_REAL ? "real mode" :
-			  gdb_cpu_is64(g) ? "64-bit mode" : "protected mode");
-	d->said_cannot[step] = true;
-	return false;
 }

@@ -71,10 +71,10 @@ int gdb_cpu_set_registers(struct guest *g, const uint8_t *in, size_t len);
 int gdb_cpu_memory(struct guest *g, uint64_t addr, uint8_t *buf, size_t len, bool write);
 int gdb_cpu_set_debug(struct guest *g, const struct gdb *d, bool step);
 int gdb_sync_regs_now(struct vm *vm, const char *who);
-bool gdb_can(struct guest *g, bool step);	/* says once, in one line, if not */
 
 /* probe.c: can this host's KVM single-step (STEP) a guest in MODE, or
  * stop it at a hardware breakpoint? Asked before the seccomp filter. */
 bool gdb_host_can(const struct kvm *kvm, enum cpu_mode mode, bool step);
+bool gdb_can(struct guest *g, bool step);	/* for G; says once, in one line, if not */
 
 #endif

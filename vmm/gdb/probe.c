@@ -9,6 +9,7 @@
 
 #include <mini-kvm/boot.h>
 
+#include "core/log.h"
 #include "gdb.h"
 #include "host/host.h"
 #include "long/long.h"
@@ -81,4 +82,21 @@ bool gdb_host_can(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 
 	memo_find(&memo[mode][step], find_out, &(struct question){ kvm, mode, step });
 	return can[mode][step];
+}
+
+/* Whether this host's KVM can single-step this guest (STEP) or stop it at
+ * a breakpoint: a probe VM in the guest's CPU mode tells (probe.c). Where
+ * it cannot, say so once, in one line; gdb gets an error reply. */
+bool gdb_can(struct guest *g, bool step) {
+	struct gdb *d = gdb_of(g);
+
+	if (gdb_host_can(g->kvm, g->cpu, step))
+		return true;
+	if (!d->said_cannot[step])
+		log_error(g->name, "gdb: this host's KVM cannot %s in %s (see "
+			  "docs/debugging.md)", step ? "single-step a guest" :
+			  "stop a guest at breakpoints", g->cpu == CPU_REAL ? "real mode" :
+			  gdb_cpu_is64(g) ? "64-bit mode" : "protected mode");
+	d->said_cannot[step] = true;
+	return false;
 }

@@ -49,8 +49,8 @@ static bool use_color(const struct options *opts) {
 /* What the program plugs into every guest's life (core/guest.h). */
 static struct guest_hooks hooks_for(const struct options *opts) {
 	return (struct guest_hooks){ .confine = opts->no_seccomp ? NULL : seccomp_confine,
-				     .host_cannot_run = host_cannot_run,
-				     .trace_exit = opts->verbose ? trace_exit : NULL };
+				     .diagnose = host_cannot_run,
+				     .trace = opts->verbose ? trace_exit : NULL };
 }
 
 /* Step 2. Only the first guest reads stdin and has the --disk; the others

@@ -36,6 +36,6 @@ void guest_name_from_path(char *name, size_t size, const char *path);
 void stats_print(const struct guest *g);
 
 /* trace.c */
-void trace_exit(struct guest *g);	/* a guest_hooks.trace_exit */
+void trace_exit(struct guest *g);	/* a guest_hooks.trace */
 
 #endif
