@@ -32,18 +32,29 @@ PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c)) \
                   $(patsubst %.c,$(B)/%.elf64,$(wildcard tests/long/*.c))
 
-.PHONY: all run run-os run-os-tier run-os-qemu debug-os debug-os-tier check check-kvm test-deps fuzz bench clean
+.PHONY: all run run-tier run-os run-os-tier run-os-qemu debug-os debug-os-tier check check-kvm \
+        test-deps fuzz bench install uninstall clean
 # Keep intermediate objects: no "rm" after the test summary, faster rebuilds.
 .SECONDARY:
 all: $(B)/mini-kvm $(GUEST_BINS) $(PM_GUEST_ELFS) $(LONG_GUESTS:%=$(B)/guests/long/%.elf64) \
      $(B)/os/kernel.elf
 
+# Where this host has no usable KVM (status 69) or one that cannot run the
+# guest (70), say where it can run: run-tier, on a real KVM inside QEMU.
 run: all
-	$(B)/mini-kvm $(B)/guests/real/hello.bin
+	@$(B)/mini-kvm $(B)/guests/real/hello.bin; s=$$?; \
+	if [ $$s -eq 69 ] || [ $$s -eq 70 ]; then echo "make run: this host's KVM cannot run" \
+	  "it; 'make run-tier' runs the same guest on a real KVM inside QEMU (slower)" >&2; fi; \
+	exit $$s
+
+run-tier: all
+	@echo "booting the real-KVM tier's machine (QEMU TCG, a few seconds)..." >&2
+	@tests/kvm-tier/run $(B)/mini-kvm $(B)/guests/real/hello.bin
 
 # Everything the tests run, built before any test starts.
 TEST_DEPS := all $(B)/asan/mini-kvm $(B)/mini-kvm-dynamic $(B)/tests/unit-tests \
-             $(B)/tests/race-tests $(B)/tests/eintr-probe.so $(TEST_GUESTS) \
+             $(B)/tests/race-tests $(B)/tests/eintr-probe.so $(B)/guests/sdk/libsdk.a \
+             $(TEST_GUESTS) \
              $(PM_TEST_GUESTS) $(FUZZERS)
 test-deps: $(TEST_DEPS)
 
@@ -152,9 +163,10 @@ $(B)/%.elf: %.c $(B)/guests/protected/start.o $(PM_DEPS)
 	   $(B)/guests/protected/start.o $(B)/$*.o
 
 # --- 64-bit guests: C on the SDK (guests/sdk), linked at 1 MB -------------
-LONG_CFLAGS := -m64 -std=gnu11 -Wall -Wextra -Werror -O2 -ffreestanding -fno-pic \
-               -fno-stack-protector -fno-asynchronous-unwind-tables -fno-builtin \
-               -Iinclude -Iguests/sdk
+# The flags a 64-bit guest is built with, also against an installed SDK.
+SDK_GUEST_CFLAGS := -m64 -std=gnu11 -O2 -ffreestanding -fno-pic -fno-stack-protector \
+                    -fno-asynchronous-unwind-tables -fno-builtin
+LONG_CFLAGS := $(SDK_GUEST_CFLAGS) -Wall -Wextra -Werror -Iinclude -Iguests/sdk
 SDK_OBJS    := $(B)/guests/sdk/start.o $(B)/guests/sdk/lib.o
 SDK_DEPS    := guests/sdk/sdk.h guests/sdk/sdk.ld include/mini-kvm/hypercall.h
 
@@ -246,12 +258,13 @@ $(OS_DISK):
 	@mkdir -p $(@D)
 	dd if=/dev/zero of=$@ bs=1024 count=128 status=none
 
-# On a host whose KVM cannot page or interrupt in 32-bit mode (a software
-# KVM such as PVM), mini-kvm says so in one line (status 70); then
+# On a host with no usable KVM (status 69), or one that cannot page or
+# interrupt in 32-bit mode (a software KVM such as PVM: 70), mini-kvm says so
+# in one line; then
 # run-os-tier runs the same shell on mini-kvm in the real-KVM tier's machine.
 run-os: $(B)/mini-kvm $(B)/os/kernel.elf $(OS_DISK)
 	@$(B)/mini-kvm -m $(OS_MEMORY) --disk $(OS_DISK) $(B)/os/kernel.elf; s=$$?; \
-	if [ $$s -eq 70 ]; then echo "make run-os: where this host's KVM cannot run it," \
+	if [ $$s -eq 69 ] || [ $$s -eq 70 ]; then echo "make run-os: where this host's KVM cannot run it," \
 	  "'make run-os-tier' runs the same shell on a real KVM inside QEMU (slower)" >&2; fi; \
 	exit $$s
 
@@ -286,6 +299,34 @@ debug-os-tier: $(B)/mini-kvm $(B)/os/kernel.elf
 run-os-qemu: $(B)/os/kernel.elf $(OS_DISK)
 	$(QEMU_OS) -drive file=$(OS_DISK),format=raw,if=ide,index=0 \
 	   -kernel $(B)/os/kernel.elf; s=$$?; [ $$s -eq 1 ] || exit $$s
+
+# --- make install: the program, its man page, the guest ABI and the SDK ---
+# PREFIX and DESTDIR as usual (make install DESTDIR=/tmp/pkg PREFIX=/usr).
+# A 64-bit guest builds against an installed SDK (docs/writing-guests.md):
+#   cc SDK_GUEST_CFLAGS -I$PREFIX/include -c guest.c     (the flags above)
+#   ld -z noexecstack -T $PREFIX/lib/mini-kvm/sdk.ld -o guest.elf64 \
+#      $PREFIX/lib/mini-kvm/start.o guest.o $PREFIX/lib/mini-kvm/libsdk.a
+PREFIX ?= /usr/local
+INSTALL_DIRS := bin share/man/man1 include/mini-kvm lib/mini-kvm
+INSTALLED := bin/mini-kvm share/man/man1/mini-kvm.1 include/mini-kvm/hypercall.h \
+             include/mini-kvm/boot.h include/mini-kvm/sdk.h lib/mini-kvm/start.o \
+             lib/mini-kvm/libsdk.a lib/mini-kvm/sdk.ld
+
+$(B)/guests/sdk/libsdk.a: $(B)/guests/sdk/lib.o
+	rm -f $@ && ar rcs $@ $^
+
+install: $(B)/mini-kvm $(SDK_OBJS) $(B)/guests/sdk/libsdk.a
+	install -d $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALL_DIRS))
+	install -m 755 $(B)/mini-kvm $(DESTDIR)$(PREFIX)/bin/mini-kvm
+	install -m 644 docs/mini-kvm.1 $(DESTDIR)$(PREFIX)/share/man/man1/mini-kvm.1
+	install -m 644 include/mini-kvm/hypercall.h include/mini-kvm/boot.h guests/sdk/sdk.h \
+	   $(DESTDIR)$(PREFIX)/include/mini-kvm/
+	install -m 644 $(B)/guests/sdk/start.o $(B)/guests/sdk/libsdk.a guests/sdk/sdk.ld \
+	   $(DESTDIR)$(PREFIX)/lib/mini-kvm/
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALLED))
+	-rmdir $(DESTDIR)$(PREFIX)/include/mini-kvm $(DESTDIR)$(PREFIX)/lib/mini-kvm 2>/dev/null
 
 clean:
 	rm -rf $(B)
