@@ -44,7 +44,8 @@ static inline void fake_guest(struct guest *g, struct board_devices *dev, uint64
 	g->mem.size = size;
 	g->mem.host = calloc(1, size);
 	g->vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run = run, .run_size = sizeof(run) };
-	dev->disk.fd = -1;
+	for (int i = 0; i < BOARD_DISKS_MAX; i++)
+		dev->disk[i].fd = -1;
 	console_init(&g->console, open("/dev/null", O_WRONLY), "fuzz", false, 0);
 	uart_init(&dev->uart, &g->console, NULL);
 	hypercalls_init(&g->hc, g->name, &g->mem, &g->console, NULL, &g->stop_requested);

@@ -13,11 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 	uint32_t call[3];
 
 	fake_guest(&g, &dev, 64 << 10);
-	dev.disk.fd = memfd_create("disk", MFD_CLOEXEC);
-	if (dev.disk.fd < 0 || ftruncate(dev.disk.fd, 4 * HC_SECTOR_SIZE) < 0 ||
-	    disk_attach(&dev.disk, &g.hc, &g.mem) < 0)
+	dev.disk[0].fd = memfd_create("disk", MFD_CLOEXEC);
+	if (dev.disk[0].fd < 0 || ftruncate(dev.disk[0].fd, 4 * HC_SECTOR_SIZE) < 0 ||
+	    disk_attach(&dev.disk[0], &g.hc, &g.mem) < 0)
 		abort();
-	dev.disk.sectors = 4;
+	dev.disk[0].sectors = 4;
 	for (; size >= sizeof(call); data += sizeof(call), size -= sizeof(call)) {
 		struct kvm_regs *regs = &g.vm.run->s.regs.regs;
 		struct run_result result;
@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 		if (result.ends && (result.status < 0 || result.status > 255))
 			abort();
 	}
-	close(dev.disk.fd);
+	close(dev.disk[0].fd);
 	fake_guest_free(&g, &dev);
 	return 0;
 }

@@ -1,7 +1,7 @@
 /*
  * uart-burst: once a guest has sent UART_BUSY_BYTES (1,024) through the
  * UART, KVM queues its transmit-register writes instead of exiting
- * (coalesced I/O, vm_coalesce_port). Those writes must reach the UART
+ * (coalesced I/O, vmm/devices/coalesced.c). Those writes must reach the UART
  * whole and in order, before anything the guest does after them.
  *  1. 6,000 bytes, 'a' to 'z' over and over, and a newline, with no LSR
  *     poll in between: queueing starts in the middle, and the rest is far

@@ -104,6 +104,28 @@ load helpers
 	[ "$(head -1 "$out")" = "sector 0 holds: written by pm-disk" ]
 }
 
+@test "--disk FILE,readonly: HC_DISK_WRITE fails, the file stays as it was" {
+	printf 'kept' >"$BATS_TEST_TMPDIR/disk.img"
+	head -c 2044 /dev/zero >>"$BATS_TEST_TMPDIR/disk.img"
+	cp "$BATS_TEST_TMPDIR/disk.img" "$BATS_TEST_TMPDIR/orig.img"
+	vmm --disk "$BATS_TEST_TMPDIR/disk.img,readonly" "$TGUESTS/pm-disk.elf"
+	expect_status 1				# its write was refused
+	[ "$(cat "$out")" = "sector 0 holds: kept" ]
+	cmp "$BATS_TEST_TMPDIR/disk.img" "$BATS_TEST_TMPDIR/orig.img"
+}
+
+@test "--disk twice: a protected-mode guest takes both (virtio-blk), a real-mode one refuses" {
+	dd if=/dev/zero of="$BATS_TEST_TMPDIR/a.img" bs=512 count=4 status=none
+	cp "$BATS_TEST_TMPDIR/a.img" "$BATS_TEST_TMPDIR/b.img"
+	vmm --disk "$BATS_TEST_TMPDIR/a.img" --disk "$BATS_TEST_TMPDIR/b.img" "$TGUESTS/pm-disk.elf"
+	expect_status 0				# HC_DISK_*: the first
+	[ "$(sed -n 2p "$out")" = "read back: written by pm-disk" ]
+	cmp -s "$BATS_TEST_TMPDIR/b.img" <(head -c 2048 /dev/zero)
+	vmm --disk "$BATS_TEST_TMPDIR/a.img" --disk "$BATS_TEST_TMPDIR/b.img" "$GUESTS/hello.bin"
+	expect_status 64
+	expect_stderr "mini-kvm: hello: 2 disks: a real-mode guest has one, for HC_DISK_READ/WRITE (more: virtio-blk, for a Linux kernel or a protected-mode guest)"
+}
+
 @test "without --disk the disk calls return HC_ERR_NODEV" {
 	vmm "$TGUESTS/pm-disk.elf"
 	expect_status 3

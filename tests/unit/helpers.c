@@ -34,7 +34,8 @@ void fake_guest_init(struct fake_guest *f, uint64_t memory_size)
 	f->g.mem.size = memory_size;
 	assert_non_null(f->g.mem.host);
 	f->g.vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = 8192 };
-	f->dev.disk.fd = -1;
+	for (int i = 0; i < BOARD_DISKS_MAX; i++)
+		f->dev.disk[i].fd = -1;
 	f->g.vm.run = calloc(1, f->g.vm.run_size);
 	assert_non_null(f->g.vm.run);
 	input_init(&f->input, f->in[0]);

@@ -65,5 +65,6 @@ int test_kbd(void);
 int test_hypercall(void);
 int test_gdb(void);
 int test_vcpu(void);
+int test_virtio(void);
 
 #endif

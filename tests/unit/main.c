@@ -17,6 +17,7 @@ int main(void)
 	failures += test_hypercall();
 	failures += test_gdb();
 	failures += test_vcpu();
+	failures += test_virtio();
 	failures += test_seccomp();
 	return failures != 0;
 }

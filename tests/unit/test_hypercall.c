@@ -134,10 +134,10 @@ static void disk_reads_writes_and_refuses(void **state)
 	assert_int_equal(call(&f, HC_DISK_READ, 0, 0), RUNNING);
 	assert_int_equal(rax(&f), HC_ERR_NODEV);		/* no --disk */
 	temp_file(path, zeros, sizeof(zeros));			/* two sectors */
-	assert_int_equal(disk_open(&f.dev.disk, path, "t"), 0);
-	assert_int_equal(disk_attach(&f.dev.disk, &f.g.hc, &f.g.mem), 0);
-	assert_int_equal(disk_attach(&f.dev.disk, &f.g.hc, &f.g.mem), -1);	/* taken */
-	assert_int_equal(f.dev.disk.sectors, 2);
+	assert_int_equal(disk_open(&f.dev.disk[0], path, false, "t"), 0);
+	assert_int_equal(disk_attach(&f.dev.disk[0], &f.g.hc, &f.g.mem), 0);
+	assert_int_equal(disk_attach(&f.dev.disk[0], &f.g.hc, &f.g.mem), -1);	/* taken */
+	assert_int_equal(f.dev.disk[0].sectors, 2);
 	memset(f.g.mem.host + 1024, 'x', HC_SECTOR_SIZE);
 	call(&f, HC_DISK_WRITE, 1024, 1);
 	assert_int_equal(rax(&f), 1);
@@ -153,7 +153,7 @@ static void disk_reads_writes_and_refuses(void **state)
 	assert_int_equal(rax(&f), HC_ERR_FAULT);
 	call(&f, HC_DISK_WRITE, 0xffffff00, 0);			/* wraps 2^32 */
 	assert_int_equal(rax(&f), HC_ERR_FAULT);
-	disk_close(&f.dev.disk);
+	disk_close(&f.dev.disk[0]);
 	unlink(path);
 	fake_guest_free(&f);
 }

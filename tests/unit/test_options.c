@@ -36,7 +36,7 @@ static void size_rejects_garbage(void **state)
 /* Parse a NULL-terminated argument list with stderr captured into ERR. */
 static enum options_result parse(struct options *o, const char **err, ...)
 {
-	static char *argv[16] = { "mini-kvm" };	/* opts->images points here */
+	static char *argv[24] = { "mini-kvm" };	/* opts->images points here */
 	int argc = 1;
 	struct capture out, errors;
 	enum options_result r;
@@ -148,6 +148,37 @@ static void options_usage_errors(void **state)
 	expect_usage_error("not a positive number", "-t", "1e9", "x", NULL);
 }
 
+/* --disk is repeatable, ",readonly" a suffix (the option's text is ours to
+ * cut: argv is writable, so the strings here are arrays). */
+static void options_disks(void **state)
+{
+	char a[] = "a.img", b[] = "b.img,readonly", c[] = ",readonly", d[] = "x.img";
+	char *many[20] = { 0 };
+	struct options o;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(parse(&o, &err, "--disk", a, "--disk", b, "g", NULL), OPTIONS_RUN);
+	assert_int_equal(o.board.disk_count, 2);
+	assert_string_equal(o.board.disks[0].path, "a.img");
+	assert_false(o.board.disks[0].readonly);
+	assert_string_equal(o.board.disks[1].path, "b.img");
+	assert_true(o.board.disks[1].readonly);
+	assert_int_equal(parse(&o, &err, "--disk", c, "g", NULL), OPTIONS_BAD);
+	assert_non_null(strstr(err, "--disk: no file given"));
+	for (int i = 0; i < 18; i += 2)
+		many[i] = "--disk", many[i + 1] = d;
+	assert_int_equal(parse(&o, &err, many[0], many[1], many[2], many[3], many[4], many[5],
+			       many[6], many[7], many[8], many[9], many[10], many[11], many[12],
+			       many[13], many[14], many[15], "g", NULL), OPTIONS_RUN);
+	assert_int_equal(o.board.disk_count, 8);
+	assert_int_equal(parse(&o, &err, many[0], many[1], many[2], many[3], many[4], many[5],
+			       many[6], many[7], many[8], many[9], many[10], many[11], many[12],
+			       many[13], many[14], many[15], many[16], many[17], "g", NULL),
+			 OPTIONS_BAD);
+	assert_non_null(strstr(err, "--disk: at most 8 disks"));
+}
+
 int test_options(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -157,6 +188,7 @@ int test_options(void)
 		cmocka_unit_test(options_all_set),
 		cmocka_unit_test(options_help_and_version),
 		cmocka_unit_test(options_usage_errors),
+		cmocka_unit_test(options_disks),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }

@@ -12,10 +12,19 @@
 
 #include "core/guest.h"
 #include "devices/devices.h"
+#include "pci/pci.h"
+#include "virtio/blk.h"
+
+#define BOARD_DISKS_MAX 8
+#define BOARD_VIRTIO_MAX 8		/* PCI devices: each its own IRQ line */
 
 /* The command line's part for the boards, per guest (g->board_config). */
 struct board_config {
-	const char *disk;		/* --disk: the first guest's only */
+	struct board_disk {		/* --disk FILE[,readonly]: the first guest's only */
+		const char *path;
+		bool readonly;
+	} disks[BOARD_DISKS_MAX];
+	int disk_count;
 	const char *initrd, *append;	/* a Linux kernel's */
 };
 
@@ -28,14 +37,22 @@ struct board_devices {
 	struct uart uart;
 	struct coalesced_port uart_queue;	/* a busy UART's writes, without exits */
 	struct kbd kbd;
-	struct disk disk;
+	struct disk disk[BOARD_DISKS_MAX];	/* the first also for HC_DISK_* */
 	struct rtc rtc;
 	struct pc_reset reset;
+	struct pci_bus pci;			/* pci.c: its virtio devices */
+	struct virtio_blk blk[BOARD_DISKS_MAX];
+	int virtio_count;
+	struct board_line {			/* the INTx line of each */
+		struct guest *g;
+		uint8_t irq;
+	} line[BOARD_VIRTIO_MAX];
 };
 /* First in every board's boot: the state made safe to stop, the options
- * checked against the image, the disk opened (a Linux kernel takes
- * --initrd and --append, and no --disk: KERNEL). */
-int board_start(struct guest *g, const struct image *img, bool kernel);
+ * checked against the image (only a Linux kernel takes --initrd and
+ * --append: KERNEL), the disks opened (more than one only where VIRTIO:
+ * the others have only HC_DISK_*, for the first). */
+int board_start(struct guest *g, const struct image *img, bool kernel, bool virtio);
 /* The UART at COM1: with INTERRUPTS on IRQ 4 (the VM has an irqchip),
  * else polled, its transmit writes queued once it is busy. */
 int board_attach_uart(struct guest *g, bool interrupts);
@@ -45,5 +62,9 @@ int board_attach_keyboard(struct guest *g);
 int board_claim(struct guest *g, int claimed, const char *what);
 confine_fn *board_confine(const struct guest *g);	/* a device thread's filter */
 void board_stop(struct guest *g);	/* every board's struct board.stop */
+
+/* pci.c: a PCI bus, and on it a virtio-blk device for each --disk (none:
+ * no bus, unless ALWAYS: a Linux kernel looks for one). */
+int board_attach_pci(struct guest *g, bool always);
 
 #endif

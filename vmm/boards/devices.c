@@ -26,8 +26,7 @@ int board_claim(struct guest *g, int claimed, const char *what) {
 /* --initrd and --append are a Linux kernel's; anything else refuses them. */
 static int refuse_kernel_options(struct guest *g, const struct image *img) {
 	static const char *const formats[] = { [IMAGE_FLAT] = "a flat binary",
-		[IMAGE_ELF32] = "an ELF32 file", [IMAGE_ELF64] = "an ELF64 file",
-		[IMAGE_ELF_INVALID] = "an ELF file" };
+		[IMAGE_ELF32] = "an ELF32 file", [IMAGE_ELF64] = "an ELF64 file" };
 	const struct board_config *c = g->board_config;
 
 	if (!c->append && !c->initrd)
@@ -37,19 +36,34 @@ static int refuse_kernel_options(struct guest *g, const struct image *img) {
 	return EX_USAGE;
 }
 
-int board_start(struct guest *g, const struct image *img, bool kernel) {
+/* Every --disk opened; the first answers HC_DISK_READ/WRITE. */
+static int open_disks(struct guest *g, const struct board_config *c, struct board_devices *d) {
+	int rc;
+
+	for (int i = 0; i < c->disk_count; i++) {
+		if ((rc = disk_open(&d->disk[i], c->disks[i].path, c->disks[i].readonly, g->name)) ||
+		    (rc = board_claim(g, guest_add_file(g, d->disk[i].fd, GUEST_FILE_DISK),
+				      "disk")))
+			return rc;
+	}
+	return c->disk_count ? board_claim(g, disk_attach(&d->disk[0], &g->hc, &g->mem), "disk")
+			     : 0;
+}
+
+int board_start(struct guest *g, const struct image *img, bool kernel, bool virtio) {
 	const struct board_config *c = g->board_config;
 	struct board_devices *d = devices(g);
 	int rc;
 
-	d->disk.fd = -1;
 	if (!kernel && (rc = refuse_kernel_options(g, img)))
 		return rc;
-	if (!c->disk)
-		return 0;
-	return disk_open(&d->disk, c->disk, g->name) ?:
-	       board_claim(g, guest_add_file(g, d->disk.fd, GUEST_FILE_DISK), "disk") ?:
-	       board_claim(g, disk_attach(&d->disk, &g->hc, &g->mem), "disk");
+	if (!virtio && c->disk_count > 1) {
+		log_error(g->name, "%d disks: a %s guest has one, for HC_DISK_READ/WRITE (more: "
+			  "virtio-blk, for a Linux kernel or a protected-mode guest)",
+			  c->disk_count, g->board->name);
+		return EX_USAGE;
+	}
+	return open_disks(g, c, d);
 }
 
 /* A guest that has sent UART_BUSY_BYTES through the UART will likely send
@@ -112,5 +126,8 @@ void board_stop(struct guest *g) {
 	kbd_stop(&d->kbd);
 	uart_stop(&d->uart);
 	coalesced_port_stop(&d->uart_queue);
-	disk_close(&d->disk);
+	for (int i = 0; i < d->virtio_count; i++)
+		virtio_stop(&d->blk[i].virtio);
+	for (int i = 0; i < BOARD_DISKS_MAX; i++)
+		disk_close(&d->disk[i]);
 }

@@ -1,8 +1,9 @@
 /*
  * linux: the board of a Linux kernel (a bzImage: vmm/linux). A PC with an
  * in-kernel irqchip and PIT, KVM's own CPUID leaves, the kernel loaded by
- * its boot protocol, a UART that interrupts on IRQ 4, the CMOS clock and
- * the reset ports (docs/linux.md). Where the host's KVM cannot deliver
+ * its boot protocol, a UART that interrupts on IRQ 4, the CMOS clock, the
+ * reset ports, and a PCI bus with the virtio devices (docs/linux.md,
+ * docs/virtio.md). Where the host's KVM cannot deliver
  * interrupts, the kernel could not get far: it is refused at once, in one
  * line.
  */
@@ -28,13 +29,14 @@ static int build(struct guest *g, const struct image *img, const struct linux_bo
 	       linux_load(g, img, b);
 }
 
-/* What a PC kernel finds beyond the UART: the clock, the reset ports. */
+/* What a PC kernel finds beyond the UART: the clock, the reset ports, a
+ * PCI bus with a virtio-blk device for each --disk. */
 static int attach_pc(struct guest *g) {
 	struct board_devices *d = g->board_state;
 
 	return board_claim(g, rtc_register(&d->rtc, &g->pio), "CMOS clock") ?:
 	       board_claim(g, pc_reset_register(&d->reset, &g->pio, g->name), "reset ports") ?:
-	       board_attach_uart(g, true);
+	       board_attach_uart(g, true) ?: board_attach_pci(g, true);
 }
 
 static int boot_linux(struct guest *g, const struct image *img) {
@@ -43,7 +45,7 @@ static int boot_linux(struct guest *g, const struct image *img) {
 	const char *lacks;
 	int rc;
 
-	if ((rc = board_start(g, img, true)) ||
+	if ((rc = board_start(g, img, true, true)) ||
 	    (rc = linux_prepare(g, img, c->initrd, c->append, &b)))
 		goto out;
 	if ((lacks = host_lacks_interrupts(g->kvm))) {

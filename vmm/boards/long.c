@@ -18,7 +18,7 @@ static int boot_long_board(struct guest *g, const struct image *img) {
 	struct elf_info elf;
 
 	g->cpu = CPU_LONG;
-	return board_start(g, img, false) ?:
+	return board_start(g, img, false, false) ?:
 	       guest_map_memory(g, PROTECTED_MODE_MEMORY_DEFAULT, PROTECTED_MODE_MEMORY_MAX) ?:
 	       image_load_elf(img, &elf_class64, &g->mem, &elf, g->name) ?:
 	       vm_create(g->kvm, &g->vm, &g->mem, g->name) ?: vcpu_create(&g->vm, g->name) ?:

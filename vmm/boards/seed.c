@@ -2,7 +2,8 @@
  * seed: the seed's two kinds of guest. A flat binary runs in real mode, an
  * ELF32 file in protected mode (the core's boot.c builds both); each gets
  * the UART and, in protected mode, the keyboard -- on IRQ1 when its note
- * asked for an irqchip -- and the CPUID leaf that says "mini-kvm".
+ * asked for an irqchip --, the CPUID leaf that says "mini-kvm", and with
+ * --disk a PCI bus with a virtio-blk device for each disk.
  */
 #include "board.h"
 #include "host/host.h"
@@ -12,7 +13,8 @@ static bool claims_flat(const struct image *img) {
 }
 
 static int boot_real_board(struct guest *g, const struct image *img) {
-	return board_start(g, img, false) ?: boot_real(g, img) ?: board_attach_uart(g, false);
+	return board_start(g, img, false, false) ?: boot_real(g, img) ?:
+	       board_attach_uart(g, false);
 }
 
 const struct board board_real = {
@@ -25,9 +27,9 @@ static bool claims_elf32(const struct image *img) {
 }
 
 static int boot_protected_board(struct guest *g, const struct image *img) {
-	return board_start(g, img, false) ?: boot_protected(g, img) ?:
+	return board_start(g, img, false, true) ?: boot_protected(g, img) ?:
 	       vm_set_cpuid(g->kvm, &g->vm, true, g->name) ?: board_attach_uart(g, false) ?:
-	       board_attach_keyboard(g);
+	       board_attach_keyboard(g) ?: board_attach_pci(g, false);
 }
 
 const struct board board_protected = {

@@ -90,8 +90,9 @@ static void guest_teardown(struct guest *g) {
 		g->debug->ended(g, g->status);
 	if (g->board && g->board->stop)
 		g->board->stop(g);
-	free(g->board_state);
-	g->board_state = NULL;
+	free(g->board_state);	/* and nothing may point into it any more: */
+	g->board_state = NULL, g->queued = (struct queued_writes){ 0 };
+	memset(g->hc.added, 0, sizeof(g->hc.added));
 	console_close(&g->console);
 	if (g->console.write_error && g->status == 0) {	/* its last line was lost */
 		log_error(g->name, "cannot write its output: %s", strerror(g->console.write_error));

@@ -69,8 +69,8 @@ struct guest_files {
 
 struct guest_hooks {		/* any of them may be NULL */
 	/* Confine the calling thread, which from now on only runs the guest
-	 * (the vCPU thread, FILES its files) or helps a device (FILES NULL):
-	 * 0, or an exit status. */
+	 * (the vCPU thread) or helps it (a device's thread, the debugger's):
+	 * FILES are the files it keeps using, NULL none. 0, or an exit status. */
 	int (*confine)(const struct guest_files *files, const char *who);
 	/* After a crash: what the guest needed that this host's KVM cannot
 	 * do, in words, or NULL. */

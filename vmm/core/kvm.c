@@ -1,6 +1,6 @@
 /*
- * kvm: the only code that talks to /dev/kvm. Capabilities are checked once,
- * at open, so the rest of the VMM can rely on them. Reference: the Linux
+ * kvm: /dev/kvm, and the VM and vCPU it makes. The capabilities the core
+ * relies on are checked once, at open. Reference: the Linux
  * KVM API document, Documentation/virt/kvm/api.rst ("KVM API" below).
  */
 #include <errno.h>
@@ -142,12 +142,23 @@ int vcpu_create(struct vm *vm, const char *who) {
 		return EX_UNAVAILABLE;
 	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
 	if (run == MAP_FAILED) {
-		log_error(who, "mmap of the vCPU's kvm_run failed: %s", strerror(errno));
+		if (who)
+			log_error(who, "mmap of the vCPU's kvm_run failed: %s", strerror(errno));
 		return EX_OSERR;
 	}
 	vm->run = run;
 	vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;	/* copy GPRs to kvm_run on each exit */
 	return 0;
+}
+
+/* A probe VM's one KVM_RUN (vmm/host, vmm/gdb): a signal that interrupts
+ * it (a kick of this thread, say) is no answer, so it runs again. */
+int vcpu_run_uninterrupted(struct vm *vm) {
+	int r;
+
+	while ((r = ioctl(vm->vcpu_fd, KVM_RUN, 0)) < 0 && errno == EINTR)
+		vm->run->immediate_exit = 0;
+	return r;
 }
 
 /* Set the level of LINE at the in-kernel PIC and I/O APIC (KVM API 4.25

@@ -1,6 +1,8 @@
 /*
- * kvm.h: /dev/kvm, a VM and its vCPU -- the only code that makes KVM
- * ioctls on them (kvm.c), every one checked and named in its message.
+ * kvm.h: /dev/kvm, a VM and its vCPU: opening, creating, the irqchip and
+ * IRQ lines (kvm.c), every ioctl checked and named in its message. What a
+ * vCPU runs, and the KVM calls of a layer's own, are theirs (cpu.c,
+ * vcpu.c; vmm/devices/coalesced.c, vmm/host/cpuid.c, vmm/gdb/cpu.c...).
  * Reference: the Linux KVM API document (Documentation/virt/kvm/api.rst,
  * "KVM API" in comments).
  */
@@ -41,6 +43,7 @@ const char *kvm_exit_name(uint32_t reason);
 int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, const char *who);
 int vm_create_irqchip(struct vm *vm, const char *who);
 int vcpu_create(struct vm *vm, const char *who);
+int vcpu_run_uninterrupted(struct vm *vm);
 /* Set the level of an IRQ line at the in-kernel PIC and I/O APIC. */
 int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who);
 void vm_destroy(struct vm *vm);

@@ -82,6 +82,7 @@ struct kbd {
 	struct vm *vm;
 	const char *who;
 	struct input_watch watch;	/* raises IRQ1 when stdin has a byte */
+	bool line_high;			/* IRQ1 could not be lowered: do it first */
 };
 void kbd_init(struct kbd *k, struct input *in, struct console *out, struct vm *vm,
 	      confine_fn *confine, const char *who);
@@ -91,11 +92,13 @@ void kbd_stop(struct kbd *k);
 
 /* disk.c: --disk FILE, sectors for HC_DISK_READ/HC_DISK_WRITE */
 struct disk {
-	int fd;			/* -1: no disk */
+	bool open;		/* zeroed: nothing to close */
+	int fd;
 	uint64_t sectors;
+	bool readonly;		/* opened read-only: writes fail with HC_ERR_IO */
 	struct guest_memory *mem;
 };
-int disk_open(struct disk *d, const char *path, const char *who);
+int disk_open(struct disk *d, const char *path, bool readonly, const char *who);
 /* Its two hypercalls, on the guest's table; MEM holds their buffers. */
 int disk_attach(struct disk *d, struct hypercalls *hc, struct guest_memory *mem);
 void disk_close(struct disk *d);

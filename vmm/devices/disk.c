@@ -3,6 +3,8 @@
  * writes whole 512-byte sectors with HC_DISK_READ/HC_DISK_WRITE, which
  * disk_attach adds to its hypercall table; the file keeps them between
  * runs. Both the buffer and the sector number are checked before any I/O.
+ * (A Linux kernel and a protected-mode guest also see each --disk as a
+ * virtio-blk device: vmm/virtio/blk.c, on the same file.)
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,10 +15,12 @@
 #include "core/log.h"
 #include "devices.h"
 
-int disk_open(struct disk *d, const char *path, const char *who) {
+int disk_open(struct disk *d, const char *path, bool readonly, const char *who) {
 	struct stat st;
 
-	d->fd = open(path, O_RDWR | O_CLOEXEC);
+	d->readonly = readonly;
+	d->fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	d->open = d->fd >= 0;
 	if (d->fd < 0) {
 		log_error(who, "cannot open disk '%s': %s", path, strerror(errno));
 		return EX_NOINPUT;
@@ -33,9 +37,9 @@ int disk_open(struct disk *d, const char *path, const char *who) {
 }
 
 void disk_close(struct disk *d) {
-	if (d->fd >= 0)
+	if (d->open)
 		close(d->fd);
-	d->fd = -1;
+	d->open = false, d->fd = -1;
 }
 
 /* One sector between guest memory (EBX) and sector ECX of the file. */
@@ -49,6 +53,8 @@ static struct run_result transfer(struct disk *d, struct kvm_regs *regs, bool wr
 		regs->rax = HC_ERR_FAULT;
 	} else if (sector >= d->sectors) {
 		regs->rax = HC_ERR_RANGE;
+	} else if (write && d->readonly) {
+		regs->rax = HC_ERR_IO;
 	} else {
 		n = write ? pwrite(d->fd, buf, HC_SECTOR_SIZE, at)
 			  : pread(d->fd, buf, HC_SECTOR_SIZE, at);

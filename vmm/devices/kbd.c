@@ -9,12 +9,16 @@
 
 #include "devices.h"
 
-/* One edge on IRQ1: the line raised, then lowered (the 8259 sees edges). */
+/* One edge on IRQ1: the line raised, then lowered (the 8259 sees edges).
+ * A line left high by a lowering that failed is lowered first, or no edge
+ * could come again. */
 static void raise_irq1(void *kbd) {
 	struct kbd *k = kbd;
 
-	if (vm_irq_line(k->vm, KBD_IRQ, true, k->who) == 0)
-		vm_irq_line(k->vm, KBD_IRQ, false, k->who);
+	if (k->line_high && vm_irq_line(k->vm, KBD_IRQ, false, k->who) == 0)
+		k->line_high = false;
+	if (!k->line_high && vm_irq_line(k->vm, KBD_IRQ, true, k->who) == 0)
+		k->line_high = vm_irq_line(k->vm, KBD_IRQ, false, k->who) != 0;
 }
 
 void kbd_init(struct kbd *k, struct input *in, struct console *out, struct vm *vm,

@@ -31,6 +31,7 @@ struct gdb {
 	struct gdb_rx rx;
 	bool no_ack, said_cannot[2];	/* [true]: single-step, [false]: breakpoints */
 	int last_signal;		/* why the guest last stopped (5, 2) */
+	enum cpu_mode probe_mode;	/* the probe VM's mode for this guest (probe.c) */
 	uint64_t breakpoint[GDB_BREAKPOINTS];
 	bool used[GDB_BREAKPOINTS];
 	pthread_t watcher;		/* Ctrl-C while the guest runs */
@@ -75,6 +76,7 @@ int gdb_sync_regs_now(struct vm *vm, const char *who);
 /* probe.c: can this host's KVM single-step (STEP) a guest in MODE, or
  * stop it at a hardware breakpoint? Asked before the seccomp filter. */
 bool gdb_host_can(const struct kvm *kvm, enum cpu_mode mode, bool step);
+enum cpu_mode gdb_probe_mode(const struct guest *g);	/* the mode to probe for G */
 bool gdb_can(struct guest *g, bool step);	/* for G; says once, in one line, if not */
 
 #endif

@@ -19,8 +19,9 @@
 /*
  * Can this host's KVM single-step a guest, and stop it at a hardware
  * breakpoint (KVM_SET_GUEST_DEBUG, KVM_EXIT_DEBUG), in the guest's CPU mode?
- * A VM of three instructions -- NOP, NOP, OUT -- in that mode, run once: asked to step, or with DR0 on the second NOP, it must stop on
- * that NOP, not reach the OUT. Measured: hardware KVMs do both; PVM does
+ * A VM of three instructions -- NOP, NOP, OUT -- in that mode, run once:
+ * asked to step, or with DR0 on the second NOP, it must stop on that NOP,
+ * not reach the OUT. Measured: hardware KVMs do both; PVM does
  * both in real and protected mode but neither for 64-bit code in ring 3
  * (which it runs natively); QEMU 7.2's emulation of AMD SVM (the real-KVM
  * tier) steps but never stops at a breakpoint (docs/debugging.md).
@@ -58,7 +59,7 @@ static bool probe_debug(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 		dbg.arch.debugreg[7] = DR7_FIXED | (step ? 0 : DR7_LOCAL_ENABLE(0));
 		stopped = gdb_sync_regs_now(&vm, NULL) == 0 &&
 			  ioctl(vm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
-			  ioctl(vm.vcpu_fd, KVM_RUN, 0) == 0 &&
+			  vcpu_run_uninterrupted(&vm) == 0 &&
 			  vm.run->exit_reason == KVM_EXIT_DEBUG && vm.run->s.regs.regs.rip == code + 1;
 	}
 	vm_destroy(&vm);
@@ -84,13 +85,27 @@ bool gdb_host_can(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 	return can[mode][step];
 }
 
+/* The probe that answers for G. What differs between KVMs is whether they
+ * emulate the guest's code or run it natively: PVM runs 64-bit ring-3 code
+ * natively, everything else it emulates. So ring-3 long mode has a probe
+ * of its own, and code in ring 0 -- a Linux kernel too, though it is in
+ * long mode -- is asked about through the protected-mode probe. */
+enum cpu_mode gdb_probe_mode(const struct guest *g) {
+	struct kvm_sregs s;
+
+	if (g->cpu != CPU_LONG)
+		return g->cpu;
+	return ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 && s.cs.dpl == 0 ? CPU_PROTECTED
+									       : CPU_LONG;
+}
+
 /* Whether this host's KVM can single-step this guest (STEP) or stop it at
  * a breakpoint: a probe VM in the guest's CPU mode tells (probe.c). Where
  * it cannot, say so once, in one line; gdb gets an error reply. */
 bool gdb_can(struct guest *g, bool step) {
 	struct gdb *d = gdb_of(g);
 
-	if (gdb_host_can(g->kvm, g->cpu, step))
+	if (gdb_host_can(g->kvm, d->probe_mode, step))
 		return true;
 	if (!d->said_cannot[step])
 		log_error(g->name, "gdb: this host's KVM cannot %s in %s (see "

@@ -94,8 +94,9 @@ static int attach(struct guest *g) {
 		log_error(g->name, "--gdb: too many files for the seccomp filter");
 		return EX_SOFTWARE;
 	}
-	gdb_host_can(g->kvm, g->cpu, true);
-	gdb_host_can(g->kvm, g->cpu, false);
+	d->probe_mode = gdb_probe_mode(g);
+	gdb_host_can(g->kvm, d->probe_mode, true);
+	gdb_host_can(g->kvm, d->probe_mode, false);
 	return gdb_watch_start(d);
 }
 

@@ -18,8 +18,8 @@ struct memo {
 
 /* Unless an earlier call has found the answer, run FIND(ARG) under M's
  * lock. FIND stores the answer itself and returns whether it found one:
- * false (a KVM call that failed, a probe that a signal interrupted) leaves
- * it unknown, to be tried again by the next caller. True once known. */
+ * false (a KVM call that failed) leaves it unknown, to be tried again by
+ * the next caller. True once known. */
 bool memo_find(struct memo *m, bool (*find)(void *arg), void *arg);
 
 #endif

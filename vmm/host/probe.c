@@ -1,12 +1,11 @@
 /*
- * host_probe: when a protected-mode guest dies, was it the guest, or a
+ * probe: when a protected-mode guest dies, was it the guest, or a
  * host KVM that cannot do what the guest needed? Some KVMs cannot: a
  * software KVM such as PVM (DESIGN.md section 8) refuses 32-bit paging and
  * cannot emulate INT/IRET in protected mode. We find out the honest way:
  * run a tiny VM that does only that one thing, once per process, and only
  * after a crash -- a guest that runs pays nothing.
  */
-#include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -68,16 +67,6 @@ static void probe_tables(struct guest_memory *mem) {
 	memcpy(mem->host + PROBE_PAGE_DIR, &pde, 4);	/* 0-4 MB, identity */
 }
 
-/* KVM_RUN, again if a signal interrupted it (a kick of this thread, say):
- * an interrupted probe has found nothing either way. */
-static int run_uninterrupted(struct vm *vm) {
-	int r;
-
-	while ((r = ioctl(vm->vcpu_fd, KVM_RUN, 0)) < 0 && errno == EINTR)
-		vm->run->immediate_exit = 0;
-	return r;
-}
-
 /* Run one probe VM: true if it reached its OUT, false if the host could not.
  * Silent (no WHO): its failures are the answer, not the user's business. */
 static bool run_probe(const struct kvm *kvm, const struct probe *p) {
@@ -90,7 +79,7 @@ static bool run_probe(const struct kvm *kvm, const struct probe *p) {
 	memcpy(mem.host + PROBE_CODE, p->code, p->size);
 	probe_tables(&mem);
 	if (vm_create(kvm, &vm, &mem, NULL) == 0 && vcpu_create(&vm, NULL) == 0 &&
-	    cpu_setup_protected(&vm, &mem, PROBE_CODE, NULL) == 0 && run_uninterrupted(&vm) == 0)
+	    cpu_setup_protected(&vm, &mem, PROBE_CODE, NULL) == 0 && vcpu_run_uninterrupted(&vm) == 0)
 		ok = vm.run->exit_reason == KVM_EXIT_IO && vm.run->io.port == HC_PORT;
 	vm_destroy(&vm);
 	guest_memory_unmap(&mem);

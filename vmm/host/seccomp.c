@@ -72,10 +72,12 @@ static int allow_if(scmp_filter_ctx ctx, int syscall, unsigned arg, uint64_t val
 	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, syscall, 1, &cmp);
 }
 
-/* A disk: sectors read and written where the guest says. */
+/* A disk: sectors read and written where the guest says, and flushed
+ * (virtio-blk's flush request). */
 static int allow_disk(scmp_filter_ctx ctx, int fd) {
 	return allow_if(ctx, SCMP_SYS(pread64), 0, (uint64_t)fd) ?:
-	       allow_if(ctx, SCMP_SYS(pwrite64), 0, (uint64_t)fd);
+	       allow_if(ctx, SCMP_SYS(pwrite64), 0, (uint64_t)fd) ?:
+	       allow_if(ctx, SCMP_SYS(fsync), 0, (uint64_t)fd);
 }
 
 /* The debugger's socket, and the ioctls the stub uses (vmm/gdb). */

@@ -163,10 +163,10 @@ static void write_boot_params(struct guest *g, const struct image *img,
 	write_e820(bp, g->mem.size);
 }
 
-/* 64-bit mode, ring 0, paging on: the state startup_64 expects. */
-/* Page tables mapping the first 4 GB 1:1 with 2 MB pages: the kernel,
- * boot_params and the command line must be mapped (boot protocol); the
- * kernel builds its own tables at once. */
+/* 64-bit mode, ring 0, paging on: the state startup_64 expects. The page
+ * tables map the first 4 GB 1:1 with 2 MB pages: the kernel, boot_params
+ * and the command line must be mapped (boot protocol); the kernel builds
+ * its own tables at once. */
 static int enter_startup_64(struct vm *vm, struct guest_memory *mem, const char *who) {
 	struct cpu_flat flat = {
 		.code = long_segment(BOOT_CS, SEG_TYPE_CODE_EXEC_READ_ACCESSED, 0),

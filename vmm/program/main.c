@@ -160,7 +160,8 @@ int main(int argc, char **argv) {
 		return EX_OSERR;
 	}
 	board[0] = opts.board;
-	board[1] = (struct board_config){ .initrd = opts.board.initrd, .append = opts.board.append };
+	board[1] = (struct board_config){ .initrd = opts.board.initrd,	/* and no disk */
+					  .append = opts.board.append };
 	hooks = hooks_for(&opts);
 	input_init(&stdin_input, STDIN_FILENO);
 	guests_init(guests, &opts, board, &hooks, &kvm, &stdin_input);

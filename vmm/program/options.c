@@ -28,8 +28,11 @@ static const char usage[] =
 	"      --gdb PORT|PATH let gdb debug the first guest: listen on\n"
 	"                      127.0.0.1:PORT or a Unix socket; the guest waits\n"
 	"                      for gdb before its first instruction\n"
-	"      --disk FILE     a disk for the first guest (HC_DISK_READ/WRITE): a\n"
-	"                      file of whole 512-byte sectors, kept between runs\n"
+	"      --disk FILE[,readonly]  a disk for the first guest: a file of whole\n"
+	"                      512-byte sectors, kept between runs; repeatable (up\n"
+	"                      to 8). A Linux kernel or a protected-mode guest sees\n"
+	"                      each as virtio-blk (/dev/vda, vdb, ...); the first is\n"
+	"                      also HC_DISK_READ/WRITE's. readonly: writes fail\n"
 	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
 	"                      KVM's interrupt controllers and timer; auto follows\n"
 	"                      the guest's ELF note (docs/writing-guests.md)\n"
@@ -105,6 +108,27 @@ static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
 	return -1;
 }
 
+/* --disk FILE or FILE,readonly; at most BOARD_DISKS_MAX of them. */
+static int add_disk(char *text, struct board_config *board) {
+	static const char suffix[] = ",readonly";
+	size_t len = strlen(text);
+	bool readonly = len >= strlen(suffix) && !strcmp(text + len - strlen(suffix), suffix);
+
+	if (board->disk_count == BOARD_DISKS_MAX) {
+		log_error(NULL, "--disk: at most %d disks", BOARD_DISKS_MAX);
+		return -1;
+	}
+	if (readonly)
+		text[len - strlen(suffix)] = '\0';	/* argv is ours to change */
+	if (!*text) {
+		log_error(NULL, "--disk: no file given");
+		return -1;
+	}
+	board->disks[board->disk_count++] = (struct board_disk){ .path = text,
+								 .readonly = readonly };
+	return 0;
+}
+
 enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP, OPT_INITRD,
        OPT_APPEND, OPT_GDB };
 static const struct option long_options[] = {
@@ -124,7 +148,7 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	switch (c) {
 	case 'm': return parse_memory(optarg, &opts->guest.memory);
 	case 't': return parse_timeout(optarg, &opts->guest.timeout);
-	case OPT_DISK: opts->board.disk = optarg; return 0;
+	case OPT_DISK: return add_disk(optarg, &opts->board);
 	case OPT_INITRD: opts->board.initrd = optarg; return 0;
 	case OPT_APPEND: opts->board.append = optarg; return 0;
 	case OPT_GDB:
