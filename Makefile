@@ -222,7 +222,7 @@ OS_PROGRAMS := shell multiply counter echo fibonacci primes calc factorial gcd \
                sysinfo bad
 OS_BINS     := $(OS_PROGRAMS:%=$(B)/os/user/%.bin)
 OS_KOBJS    := $(patsubst %,$(B)/os/kernel/%.o,boot programs main console cpu proc \
-               disk fs) $(B)/os/common/common.o
+               disk virtio fs) $(B)/os/common/common.o
 OS_HEADERS  := os/include/os.h os/common/common.h os/kernel/kernel.h os/user/user.h \
                include/mini-kvm/hypercall.h include/mini-kvm/boot.h
 
@@ -297,7 +297,7 @@ debug-os-tier: $(B)/mini-kvm $(B)/os/kernel.elf
 	@tests/kvm-tier/run --breakpoints sh -c '$(TIER_DEBUG_OS)'
 
 run-os-qemu: $(B)/os/kernel.elf $(OS_DISK)
-	$(QEMU_OS) -drive file=$(OS_DISK),format=raw,if=ide,index=0 \
+	$(QEMU_OS) -drive file=$(OS_DISK),format=raw,if=none,id=disk -device virtio-blk-pci,drive=disk \
 	   -kernel $(B)/os/kernel.elf; s=$$?; [ $$s -eq 1 ] || exit $$s
 
 # --- make install: the program, its man page, the guest ABI and the SDK ---

@@ -1,8 +1,11 @@
 /*
- * disk.c: 512-byte sectors, two ways. On mini-kvm: HC_DISK_READ/WRITE,
- * one exit per sector (the file given with --disk). Elsewhere: the primary
- * IDE disk in ATA PIO mode -- program the task-file registers, then move
- * 256 words through the data port (ATA/ATAPI-6, 9.* READ/WRITE SECTORS).
+ * disk.c: 512-byte sectors, three ways, the first that finds a disk:
+ *   - a virtio-blk device on the PCI bus (virtio.c): mini-kvm's --disk and
+ *     QEMU's -device virtio-blk-pci, one driver for both;
+ *   - on mini-kvm without one: HC_DISK_READ/WRITE, one exit per sector;
+ *   - elsewhere: the primary IDE disk in ATA PIO mode -- program the
+ *     task-file registers, then move 256 words through the data port
+ *     (ATA/ATAPI-6, 9.* READ/WRITE SECTORS).
  */
 #include <mini-kvm/hypercall.h>
 
@@ -26,7 +29,7 @@
 #define ATA_IDENTIFY 0xec
 #define ATA_SPINS 1000000	/* status polls before we give up on the disk */
 
-static bool present;
+static enum { NONE, VIRTIO, HYPERCALL, ATA } disk;
 
 /* Wait for the drive to be idle and, if WANT_DATA, to have data ready. */
 static int ata_wait(bool want_data) {
@@ -59,23 +62,29 @@ static int ata_command(uint32_t lba, uint8_t command) {
 bool disk_init(void) {
 	uint16_t identify[256];
 
+	if (virtio_blk_init()) {
+		disk = VIRTIO;
+		return true;
+	}
 	if (console_on_mini_kvm()) {	/* a probe read: HC_ERR_NODEV without --disk */
-		present = hypercall(HC_DISK_READ, (uint32_t)identify, 0) == 1;
-		return present;
+		disk = hypercall(HC_DISK_READ, (uint32_t)identify, 0) == 1 ? HYPERCALL : NONE;
+		return disk != NONE;
 	}
 	outb(ATA_DRIVE, ATA_LBA_MASTER);
 	outb(ATA_STATUS, ATA_IDENTIFY);
 	if (inb(ATA_STATUS) == 0 || ata_wait(true) < 0)	/* 0: no drive there */
 		return false;
 	__asm__ volatile("rep insw" : : "D"(identify), "c"(256), "d"(ATA_DATA) : "memory");
-	present = true;
+	disk = ATA;
 	return true;
 }
 
 int disk_read(uint32_t sector, void *buf) {
-	if (!present)
+	if (disk == NONE)
 		return -1;
-	if (console_on_mini_kvm())
+	if (disk == VIRTIO)
+		return virtio_blk_read(sector, buf);
+	if (disk == HYPERCALL)
 		return hypercall(HC_DISK_READ, (uint32_t)buf, sector) == 1 ? 0 : -1;
 	if (ata_command(sector, ATA_READ) < 0)
 		return -1;
@@ -84,9 +93,11 @@ int disk_read(uint32_t sector, void *buf) {
 }
 
 int disk_write(uint32_t sector, const void *buf) {
-	if (!present)
+	if (disk == NONE)
 		return -1;
-	if (console_on_mini_kvm())
+	if (disk == VIRTIO)
+		return virtio_blk_write(sector, buf);
+	if (disk == HYPERCALL)
 		return hypercall(HC_DISK_WRITE, (uint32_t)buf, sector) == 1 ? 0 : -1;
 	if (ata_command(sector, ATA_WRITE) < 0)
 		return -1;

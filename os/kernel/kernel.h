@@ -31,9 +31,20 @@ struct trap_frame {
 /* x86 instructions C cannot say */
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
 static inline uint8_t inb(uint16_t port) {
 	uint8_t v;
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline uint16_t inw(uint16_t port) {
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+static inline uint32_t inl(uint16_t port) {
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
@@ -47,7 +58,13 @@ int console_poll(void);	/* a byte, -1 none yet, -2 end of input; never waits */
 void kprintf(const char *fmt, ...);
 _Noreturn void power_off(int code);
 
-/* disk.c: sectors by hypercall on mini-kvm, ATA PIO elsewhere */
+/* virtio.c: a virtio-blk device on the PCI bus, polled */
+bool virtio_blk_init(void);
+int virtio_blk_read(uint32_t sector, void *buf);
+int virtio_blk_write(uint32_t sector, const void *buf);
+
+/* disk.c: sectors from virtio-blk if there is one; else by hypercall on
+ * mini-kvm, ATA PIO elsewhere */
 bool disk_init(void);
 int disk_read(uint32_t sector, void *buf);
 int disk_write(uint32_t sector, const void *buf);

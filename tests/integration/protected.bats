@@ -126,6 +126,38 @@ load helpers
 	expect_stderr "mini-kvm: hello: 2 disks: a real-mode guest has one, for HC_DISK_READ/WRITE (more: virtio-blk, for a Linux kernel or a protected-mode guest)"
 }
 
+@test "--net and --balloon: a real-mode guest refuses them; a tap that is not there is named" {
+	vmm --net tap=mk-none "$GUESTS/hello.bin"
+	expect_status 64
+	expect_stderr "mini-kvm: hello: --net: a real-mode guest has no network card (virtio-net is for a Linux kernel or a protected-mode guest)"
+	vmm --balloon "$GUESTS/hello.bin"
+	expect_status 64
+	expect_stderr "mini-kvm: hello: --balloon: a real-mode guest has no PCI bus for it (virtio-balloon is for a Linux kernel or a protected-mode guest)"
+	vmm --net tap=mk-none "$TGUESTS/pm-disk.elf"
+	expect_status 66
+	expect_stderr "mini-kvm: pm-disk: --net: no tap device named 'mk-none' (make one: ip tuntap add mk-none mode tap user \$USER)"
+}
+
+@test "virtio-blk: a hostile driver's bad rings each need a reset; the VMM says why and survives" {
+	head -c 512 /dev/zero >"$BATS_TEST_TMPDIR/disk.img"
+	vmm --disk "$BATS_TEST_TMPDIR/disk.img" "$TGUESTS/pm-virtio-hostile.elf"
+	expect_status 0		# and the sanitizers said nothing (they would exit 99)
+	printf '%s\n' "a buffer past RAM: needs reset" "a length past RAM: needs reset" \
+		"a loop: needs reset" "a next past the table: needs reset" \
+		"a head past the table: needs reset" "an index that jumps: needs reset" \
+		"a queue outside RAM: needs reset" "after a reset, a good request: ok" \
+		>"$BATS_TEST_TMPDIR/expected"
+	expect_stdout "$BATS_TEST_TMPDIR/expected"
+	local p="mini-kvm: pm-virtio-hostile: virtio-blk:" n=": the device needs a reset"
+	expect_stderr "$p descriptor 1: 4096 bytes at 0xfffff000, outside guest memory$n
+$p descriptor 1: 268435456 bytes at 0x1000, outside guest memory$n
+$p the chain at 0 is longer than the queue (8): a loop$n
+$p descriptor 2: next 9 is past the table$n
+$p available head 200 is past the table (8)$n
+$p the available index moved 100 entries, the queue has 8$n
+$p a ring lies outside guest memory$n"
+}
+
 @test "without --disk the disk calls return HC_ERR_NODEV" {
 	vmm "$TGUESTS/pm-disk.elf"
 	expect_status 3

@@ -11,13 +11,21 @@ OS_MEMORY=32M
 
 # boot ENGINE INPUT [DISK]: boot the kernel on qemu or mini_kvm, stdin from
 # INPUT; sets $status, $out, $err. MINI_KVM_ARGS adds options to mini-kvm.
+# QEMU gets the disk as a virtio-blk-pci device, as mini-kvm gives it
+# (the kernel's virtio.c drives both), or with QEMU_DISK=ide as an IDE disk
+# (its ATA driver).
 boot() {
 	local disk=()
 	if [ "$1" = qemu ]; then
 		# Serial on stdio, isa-debug-exit for the verdict: the kernel
 		# writes its exit code to port 0xf4, and QEMU exits with
 		# (code << 1) | 1.
-		[ -z "${3:-}" ] || disk=(-drive "file=$3,format=raw,if=ide,index=0")
+		if [ -n "${3:-}" ] && [ "${QEMU_DISK:-virtio}" = ide ]; then
+			disk=(-drive "file=$3,format=raw,if=ide,index=0")
+		elif [ -n "${3:-}" ]; then
+			disk=(-drive "file=$3,format=raw,if=none,id=disk"
+				-device virtio-blk-pci,drive=disk)
+		fi
 		timeout 60 qemu-system-i386 -m "$OS_MEMORY" -display none -serial stdio \
 			-monitor none -net none -no-reboot "${disk[@]}" \
 			-device isa-debug-exit,iobase=0xf4,iosize=0x04 -kernel "$KERNEL" \

@@ -29,7 +29,8 @@ setup() {
 	transcript qemu protection
 }
 
-@test "qemu: files survive a power-off (IDE disk)" { files qemu; }
+@test "qemu: files survive a power-off (virtio-blk-pci)" { files qemu; }
+@test "qemu: files survive a power-off (IDE disk)" { QEMU_DISK=ide files qemu; }
 @test "qemu: a disk that is not ours: an error, files off, the shell works" { foreign_disk qemu; }
 @test "qemu: a corrupt directory entry is refused, not trusted" { corrupt_entry qemu; }
 @test "qemu: the timer runs at 100 Hz: uptime grows while the shell waits" {

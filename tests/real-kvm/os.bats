@@ -21,7 +21,7 @@ load ../os/helpers
 	transcript mini_kvm protection
 }
 
-@test "files survive a power-off (--disk)" { files mini_kvm; }
+@test "files survive a power-off (--disk: virtio-blk)" { files mini_kvm; }
 @test "a disk that is not ours: an error, files off, the shell works" { foreign_disk mini_kvm; }
 @test "a corrupt directory entry is refused, not trusted" { corrupt_entry mini_kvm; }
 

@@ -66,5 +66,6 @@ int test_hypercall(void);
 int test_gdb(void);
 int test_vcpu(void);
 int test_virtio(void);
+int test_virtio_devices(void);
 
 #endif

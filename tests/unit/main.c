@@ -18,6 +18,7 @@ int main(void)
 	failures += test_gdb();
 	failures += test_vcpu();
 	failures += test_virtio();
+	failures += test_virtio_devices();
 	failures += test_seccomp();
 	return failures != 0;
 }

@@ -179,6 +179,25 @@ static void options_disks(void **state)
 	assert_non_null(strstr(err, "--disk: at most 8 disks"));
 }
 
+/* --net tap=IFNAME, once; --balloon. */
+static void options_net_and_balloon(void **state)
+{
+	struct options o;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(parse(&o, &err, "--net", "tap=mk0", "--balloon", "g", NULL), OPTIONS_RUN);
+	assert_string_equal(o.board.tap, "mk0");
+	assert_true(o.board.balloon);
+	assert_int_equal(parse(&o, &err, "--net", "mk0", "g", NULL), OPTIONS_BAD);
+	assert_non_null(strstr(err, "--net: 'mk0' is not tap=IFNAME"));
+	assert_int_equal(parse(&o, &err, "--net", "tap=", "g", NULL), OPTIONS_BAD);
+	assert_non_null(strstr(err, "--net: 'tap=' is not tap=IFNAME"));
+	assert_int_equal(parse(&o, &err, "--net", "tap=a", "--net", "tap=b", "g", NULL),
+			 OPTIONS_BAD);
+	assert_non_null(strstr(err, "--net: one network card at most"));
+}
+
 int test_options(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -189,6 +208,7 @@ int test_options(void)
 		cmocka_unit_test(options_help_and_version),
 		cmocka_unit_test(options_usage_errors),
 		cmocka_unit_test(options_disks),
+		cmocka_unit_test(options_net_and_balloon),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }

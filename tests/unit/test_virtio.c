@@ -1,109 +1,60 @@
 /* virtio: the PCI bus and a virtio-blk device driven the way a driver
  * does, through port accesses on fake guest memory, with a real disk file;
  * and every bad ring or descriptor the spec lets a guest write. */
-#include "helpers.h"
+#include "virtio_rig.h"
 
 #include <string.h>
 #include <unistd.h>
 
-#define MEM (64 << 10)
-#define BAR 0xc000
-#define DESC 0x1000		/* the queue's three areas in guest memory */
-#define AVAIL 0x2000
-#define USED 0x3000
-#define DATA 0x4000		/* request header at DATA, data at +0x100, status at +0x80 */
-#define QSIZE 8
+#define MEM VRIG_MEM
+#define BAR VRIG_BAR
+#define AVAIL VRIG_AVAIL(0)
+#define DATA VRIG_DATA		/* request header at DATA, data at +0x100, status at +0x80 */
+#define QSIZE VRIG_QSIZE
 
 struct rig {
-	struct fake_guest f;
-	struct pci_bus bus;
+	struct vrig v;
 	struct virtio_blk blk;
 	char path[64];
-	int fd, irq_raised;
+	int fd;
 };
 
-static int record_irq(void *arg, bool level) {
-	struct rig *r = arg;
-
-	r->irq_raised += level;
-	return 0;
-}
-
 static uint32_t io(struct rig *r, uint16_t port, uint8_t size, bool write, uint32_t value) {
-	struct pio_access a = { .port = port, .size = size, .is_write = write, .value = value };
-
-	RUNS_ON(pio_dispatch(&r->f.g.pio, &a));
-	return a.value;
-}
-
-static uint32_t config_read(struct rig *r, unsigned slot, unsigned reg) {
-	io(r, 0xcf8, 4, true, 0x80000000u | slot << 11 | (reg & 0xfc));
-	return io(r, 0xcfc, 4, false, 0);
-}
-
-/* A driver: reset, features (VERSION_1 only), one queue at the areas
- * above, DRIVER_OK. */
-static void driver_up(struct rig *r) {
-	io(r, 0xcf8, 4, true, 0x80000000u | 1 << 11 | 0x04);
-	io(r, 0xcfc, 2, true, PCI_COMMAND_IO);
-	io(r, BAR + 20, 1, true, 0);					/* reset */
-	io(r, BAR + 20, 1, true, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
-	io(r, BAR + 8, 4, true, 1), io(r, BAR + 12, 4, true, 1);	/* VERSION_1 */
-	io(r, BAR + 20, 1, true, 0x0b);				/* FEATURES_OK */
-	assert_int_equal(io(r, BAR + 20, 1, false, 0) & VIRTIO_STATUS_FEATURES_OK, 0x08);
-	io(r, BAR + 22, 2, true, 0);
-	assert_int_equal(io(r, BAR + 24, 2, false, 0), VIRTQ_MAX);	/* the largest offered */
-	io(r, BAR + 24, 2, true, QSIZE);
-	io(r, BAR + 32, 4, true, DESC), io(r, BAR + 40, 4, true, AVAIL);
-	io(r, BAR + 48, 4, true, USED);
-	io(r, BAR + 28, 2, true, 1);					/* enable */
-	io(r, BAR + 20, 1, true, 0x0f);				/* DRIVER_OK */
+	return vrig_io(&r->v, port, size, write, value);
 }
 
 static void rig_up(struct rig *r, bool readonly) {
 	static char zeros[8 * 512];
 
 	memset(r, 0, sizeof(*r));
-	fake_guest_init(&r->f, MEM);
+	vrig_up(&r->v);
 	temp_file(r->path, zeros, sizeof(zeros));
-	assert_int_equal(disk_open(&r->f.dev.disk[1], r->path, readonly, "t"), 0);
-	r->fd = r->f.dev.disk[1].fd;
-	assert_int_equal(pci_bus_attach(&r->bus, &r->f.g.pio), 0);
-	virtio_blk_init(&r->blk, 0, r->fd, 8, readonly, &r->f.g.mem, "fake");
-	assert_int_equal(virtio_attach(&r->blk.virtio, &r->bus, &r->f.g.pio, BAR, 10, record_irq,
-				       r), 0);
-	driver_up(r);
+	assert_int_equal(disk_open(&r->v.f.dev.disk[1], r->path, readonly, "t"), 0);
+	r->fd = r->v.f.dev.disk[1].fd;
+	virtio_blk_init(&r->blk, 0, r->fd, 8, readonly, &r->v.f.g.mem, "fake");
+	vrig_attach(&r->v, &r->blk.virtio);
+	vrig_driver_up(&r->v, 0, 1);
 }
 
 static void rig_down(struct rig *r) {
 	virtio_stop(&r->blk.virtio);
-	disk_close(&r->f.dev.disk[1]);
+	disk_close(&r->v.f.dev.disk[1]);
 	unlink(r->path);
-	fake_guest_free(&r->f);
+	vrig_down(&r->v);
 }
 
 static void desc(struct rig *r, unsigned i, uint64_t addr, uint32_t len, uint16_t flags,
 		 uint16_t next) {
-	struct virtq_desc d = { addr, len, flags, next };
-
-	memcpy(r->f.g.mem.host + DESC + 16 * i, &d, sizeof(d));
+	vrig_desc(&r->v, 0, i, addr, len, flags, next);
 }
 
-/* Make head 0 available as entry N, notify: the used entry's length. */
 static uint32_t submit(struct rig *r, uint16_t n) {
-	uint16_t head = 0, idx = (uint16_t)(n + 1);
-	uint32_t used_len;
-
-	memcpy(r->f.g.mem.host + AVAIL + 4 + 2 * (n % QSIZE), &head, 2);
-	memcpy(r->f.g.mem.host + AVAIL + 2, &idx, 2);
-	io(r, BAR + 0x40, 2, true, 0);
-	memcpy(&used_len, r->f.g.mem.host + USED + 4 + 8 * (n % QSIZE) + 4, 4);
-	return used_len;
+	return vrig_submit(&r->v, 0, n, 0);
 }
 
 /* A request of TYPE on SECTOR with LEN data bytes at DATA + 0x100. */
 static uint8_t request(struct rig *r, uint16_t n, uint32_t type, uint64_t sector, uint32_t len) {
-	uint8_t *m = r->f.g.mem.host;
+	uint8_t *m = r->v.f.g.mem.host;
 
 	memcpy(m + DATA, &type, 4), memset(m + DATA + 4, 0, 4), memcpy(m + DATA + 8, &sector, 8);
 	m[DATA + 0x80] = 0xee;
@@ -119,15 +70,15 @@ static void pci_sees_host_bridge_and_device(void **state) {
 
 	(void)state;
 	rig_up(&r, false);
-	assert_int_equal(config_read(&r, 0, 0x08) >> 8, 0x060000);	/* a host bridge */
-	assert_int_equal(config_read(&r, 1, 0x00), 0x10421af4);	/* virtio-blk, modern */
-	assert_int_equal(config_read(&r, 2, 0x00), 0xffffffff);	/* nobody */
+	assert_int_equal(vrig_config_read(&r.v, 0, 0x08) >> 8, 0x060000);	/* a host bridge */
+	assert_int_equal(vrig_config_read(&r.v, 1, 0x00), 0x10421af4);	/* virtio-blk, modern */
+	assert_int_equal(vrig_config_read(&r.v, 2, 0x00), 0xffffffff);	/* nobody */
 	io(&r, 0xcf8, 4, true, 0x80000000u | 1 << 11 | 0x10);
 	io(&r, 0xcfc, 4, true, 0xffffffff);				/* BAR sizing */
 	assert_int_equal(io(&r, 0xcfc, 4, false, 0), 0xffffff01);
 	io(&r, 0xcfc, 4, true, BAR | 1);
 	assert_int_equal(io(&r, 0xcfc, 4, false, 0), BAR | 1);
-	assert_int_equal(config_read(&r, 1, 0x3c) & 0xffff, 0x010a);	/* INTA#, line 10 */
+	assert_int_equal(vrig_config_read(&r.v, 1, 0x3c) & 0xffff, 0x010a);	/* INTA#, line 10 */
 	rig_down(&r);
 }
 
@@ -137,21 +88,21 @@ static void blk_writes_reads_flushes_and_names_itself(void **state) {
 
 	(void)state;
 	rig_up(&r, false);
-	memset(r.f.g.mem.host + DATA + 0x100, 'w', 512);
+	memset(r.v.f.g.mem.host + DATA + 0x100, 'w', 512);
 	assert_int_equal(request(&r, 0, 1, 3, 512), 0);		/* OUT, sector 3 */
 	assert_int_equal(pread(r.fd, sector, 512, 3 * 512), 512);
 	assert_int_equal(sector[0], 'w');
 	assert_int_equal(sector[511], 'w');
-	memset(r.f.g.mem.host + DATA + 0x100, 0, 512);
+	memset(r.v.f.g.mem.host + DATA + 0x100, 0, 512);
 	assert_int_equal(request(&r, 1, 0, 3, 512), 0);		/* IN */
-	assert_int_equal(r.f.g.mem.host[DATA + 0x100], 'w');
+	assert_int_equal(r.v.f.g.mem.host[DATA + 0x100], 'w');
 	assert_int_equal(request(&r, 2, 4, 0, 0), 0);			/* FLUSH */
 	assert_int_equal(request(&r, 3, 8, 0, 20), 0);			/* GET_ID */
-	assert_string_equal((char *)r.f.g.mem.host + DATA + 0x100, "mini-kvm-vda");
+	assert_string_equal((char *)r.v.f.g.mem.host + DATA + 0x100, "mini-kvm-vda");
 	assert_int_equal(request(&r, 4, 0, 7, 1024), 1);		/* past the end */
 	assert_int_equal(request(&r, 5, 0, 0, 100), 1);			/* not whole sectors */
 	assert_int_equal(request(&r, 6, 99, 0, 0), 2);			/* unsupported */
-	assert_true(r.irq_raised > 0);
+	assert_true(r.v.irq_raised > 0);
 	assert_int_equal(io(&r, BAR + 0x44, 1, false, 0), VIRTIO_ISR_QUEUE);
 	assert_int_equal(io(&r, BAR + 0x44, 1, false, 0), 0);		/* read: cleared */
 	rig_down(&r);
@@ -190,16 +141,16 @@ static void bad_rings_need_a_reset(void **state) {
 		if (k == 1)
 			desc(&r, 1, DATA, 1, VIRTQ_DESC_F_NEXT, 0);		/* back to 0 */
 		if (k == 2)
-			memcpy(r.f.g.mem.host + AVAIL + 4, &head, 2);	/* head 9 of 8 */
+			memcpy(r.v.f.g.mem.host + AVAIL + 4, &head, 2);	/* head 9 of 8 */
 		if (k == 4)
 			desc(&r, 0, DATA, 16, VIRTQ_DESC_F_INDIRECT, 0);
 		capture_begin(&c, STDERR_FILENO);
 		if (k == 3) {
-			memcpy(r.f.g.mem.host + AVAIL + 2, &idx, 2);
+			memcpy(r.v.f.g.mem.host + AVAIL + 2, &idx, 2);
 			io(&r, BAR + 0x40, 2, true, 0);
 		} else if (k == 2) {
 			idx = 1;
-			memcpy(r.f.g.mem.host + AVAIL + 2, &idx, 2);
+			memcpy(r.v.f.g.mem.host + AVAIL + 2, &idx, 2);
 			io(&r, BAR + 0x40, 2, true, 0);
 		} else {
 			submit(&r, 0);

@@ -13,7 +13,9 @@
 #include "core/guest.h"
 #include "devices/devices.h"
 #include "pci/pci.h"
+#include "virtio/balloon.h"
 #include "virtio/blk.h"
+#include "virtio/net.h"
 
 #define BOARD_DISKS_MAX 8
 #define BOARD_VIRTIO_MAX 8		/* PCI devices: each its own IRQ line */
@@ -25,6 +27,8 @@ struct board_config {
 		bool readonly;
 	} disks[BOARD_DISKS_MAX];
 	int disk_count;
+	const char *tap;		/* --net tap=IFNAME: the first guest's; NULL none */
+	bool balloon;			/* --balloon: free page reporting */
 	const char *initrd, *append;	/* a Linux kernel's */
 };
 
@@ -42,6 +46,9 @@ struct board_devices {
 	struct pc_reset reset;
 	struct pci_bus pci;			/* pci.c: its virtio devices */
 	struct virtio_blk blk[BOARD_DISKS_MAX];
+	int tap;				/* --net's tap: 0 none (fd 0 is stdin) */
+	struct virtio_net net;
+	struct virtio_balloon balloon;
 	int virtio_count;
 	struct board_line {			/* the INTx line of each */
 		struct guest *g;
@@ -63,8 +70,9 @@ int board_claim(struct guest *g, int claimed, const char *what);
 confine_fn *board_confine(const struct guest *g);	/* a device thread's filter */
 void board_stop(struct guest *g);	/* every board's struct board.stop */
 
-/* pci.c: a PCI bus, and on it a virtio-blk device for each --disk (none:
- * no bus, unless ALWAYS: a Linux kernel looks for one). */
+/* pci.c: a PCI bus, and on it a virtio-blk device for each --disk, a
+ * virtio-net device for --net and a virtio-balloon for --balloon (none: no
+ * bus, unless ALWAYS: a Linux kernel looks for one). */
 int board_attach_pci(struct guest *g, bool always);
 
 #endif

@@ -4,6 +4,7 @@
  * core; board_start makes it safe to stop before anything can fail.
  */
 #include <mini-kvm/boot.h>
+#include <unistd.h>
 
 #include "board.h"
 #include "core/log.h"
@@ -50,6 +51,25 @@ static int open_disks(struct guest *g, const struct board_config *c, struct boar
 			     : 0;
 }
 
+/* --net's tap, which only the virtio boards can give a card. */
+static int open_tap(struct guest *g, const struct board_config *c, struct board_devices *d,
+		    bool virtio) {
+	if (!c->tap)
+		return 0;
+	if (!virtio) {
+		log_error(g->name, "--net: a %s guest has no network card (virtio-net is for a "
+			  "Linux kernel or a protected-mode guest)", g->board->name);
+		return EX_USAGE;
+	}
+	if ((d->tap = tap_open(c->tap, g->name)) < 0) {
+		int status = -d->tap;
+
+		d->tap = 0;
+		return status;
+	}
+	return board_claim(g, guest_add_file(g, d->tap, GUEST_FILE_NETWORK), "tap");
+}
+
 int board_start(struct guest *g, const struct image *img, bool kernel, bool virtio) {
 	const struct board_config *c = g->board_config;
 	struct board_devices *d = devices(g);
@@ -63,7 +83,12 @@ int board_start(struct guest *g, const struct image *img, bool kernel, bool virt
 			  c->disk_count, g->board->name);
 		return EX_USAGE;
 	}
-	return open_disks(g, c, d);
+	if (!virtio && c->balloon) {
+		log_error(g->name, "--balloon: a %s guest has no PCI bus for it (virtio-balloon is "
+			  "for a Linux kernel or a protected-mode guest)", g->board->name);
+		return EX_USAGE;
+	}
+	return open_disks(g, c, d) ?: open_tap(g, c, d, virtio);
 }
 
 /* A guest that has sent UART_BUSY_BYTES through the UART will likely send
@@ -126,8 +151,13 @@ void board_stop(struct guest *g) {
 	kbd_stop(&d->kbd);
 	uart_stop(&d->uart);
 	coalesced_port_stop(&d->uart_queue);
-	for (int i = 0; i < d->virtio_count; i++)
+	virtio_net_stop(&d->net);
+	virtio_stop(&d->net.virtio);
+	virtio_stop(&d->balloon.virtio);
+	for (int i = 0; i < BOARD_DISKS_MAX; i++) {
 		virtio_stop(&d->blk[i].virtio);
-	for (int i = 0; i < BOARD_DISKS_MAX; i++)
 		disk_close(&d->disk[i]);
+	}
+	if (d->tap > 0)
+		close(d->tap);
 }

@@ -33,12 +33,26 @@ static int add(struct guest *g, struct board_devices *d, struct virtio_dev *v) {
 			   v->type->name);
 }
 
+/* --net: a card on the tap, its receive thread confined as the guest's. */
+static int attach_net(struct guest *g, struct board_devices *d) {
+	int rc;
+
+	virtio_net_init(&d->net, d->tap, board_confine(g), &g->mem, g->name);
+	if ((rc = add(g, d, &d->net.virtio)))
+		return rc;
+	if (virtio_net_start(&d->net) < 0) {
+		log_error(g->name, "cannot start the network card's receive thread");
+		return EX_OSERR;
+	}
+	return 0;
+}
+
 int board_attach_pci(struct guest *g, bool always) {
 	const struct board_config *c = g->board_config;
 	struct board_devices *d = g->board_state;
 	int rc;
 
-	if (!always && c->disk_count == 0)
+	if (!always && c->disk_count == 0 && !c->tap && !c->balloon)
 		return 0;
 	if ((rc = board_claim(g, pci_bus_attach(&d->pci, &g->pio), "PCI bus")))
 		return rc;
@@ -48,5 +62,10 @@ int board_attach_pci(struct guest *g, bool always) {
 		if ((rc = add(g, d, &d->blk[i].virtio)))
 			return rc;
 	}
-	return 0;
+	if (c->balloon) {
+		virtio_balloon_init(&d->balloon, &g->mem, g->name);
+		if ((rc = add(g, d, &d->balloon.virtio)))
+			return rc;
+	}
+	return d->tap ? attach_net(g, d) : 0;
 }

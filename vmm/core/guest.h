@@ -56,8 +56,9 @@ struct board {
 
 /* The files a guest's vCPU thread keeps using once confined, beyond
  * stdin, stdout and stderr: a disk (pread, pwrite), a debugger's socket
- * (read, write, recv, and the debug ioctls). */
-enum guest_file_use { GUEST_FILE_DISK, GUEST_FILE_DEBUGGER };
+ * (read, write, recv, and the debug ioctls), a network device's tap
+ * (read and write whole frames). */
+enum guest_file_use { GUEST_FILE_DISK, GUEST_FILE_DEBUGGER, GUEST_FILE_NETWORK };
 #define GUEST_FILES_MAX 8
 struct guest_files {
 	struct guest_file {

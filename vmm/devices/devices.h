@@ -103,6 +103,10 @@ int disk_open(struct disk *d, const char *path, bool readonly, const char *who);
 int disk_attach(struct disk *d, struct hypercalls *hc, struct guest_memory *mem);
 void disk_close(struct disk *d);
 
+/* tap.c: --net tap=IFNAME. The tap's fd, non-blocking, or minus an exit
+ * status, said. */
+int tap_open(const char *name, const char *who);
+
 /* rtc.c: the CMOS clock at 0x70/0x71, for PC operating systems */
 struct rtc {
 	uint8_t index;		/* the register port 0x70 selected */

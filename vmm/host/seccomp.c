@@ -90,12 +90,26 @@ static int allow_debugger(scmp_filter_ctx ctx, int fd) {
 	       allow_if(ctx, SCMP_SYS(ioctl), 1, KVM_TRANSLATE);
 }
 
+/* A tap: frames read one at a time, written from a chain's buffers. */
+static int allow_network(scmp_filter_ctx ctx, int fd) {
+	return allow_if(ctx, SCMP_SYS(read), 0, (uint64_t)fd) ?:
+	       allow_if(ctx, SCMP_SYS(writev), 0, (uint64_t)fd);
+}
+
+static int allow_file(scmp_filter_ctx ctx, const struct guest_file *f) {
+	switch (f->use) {
+	case GUEST_FILE_DISK: return allow_disk(ctx, f->fd);
+	case GUEST_FILE_DEBUGGER: return allow_debugger(ctx, f->fd);
+	case GUEST_FILE_NETWORK: return allow_network(ctx, f->fd);
+	}
+	return -EINVAL;
+}
+
 static int allow_files(scmp_filter_ctx ctx, const struct guest_files *files) {
 	int rc = 0;
 
 	for (int i = 0; !rc && files && i < files->count; i++)
-		rc = files->file[i].use == GUEST_FILE_DISK ? allow_disk(ctx, files->file[i].fd)
-							   : allow_debugger(ctx, files->file[i].fd);
+		rc = allow_file(ctx, &files->file[i]);
 	return rc;
 }
 

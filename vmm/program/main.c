@@ -161,7 +161,7 @@ int main(int argc, char **argv) {
 	}
 	board[0] = opts.board;
 	board[1] = (struct board_config){ .initrd = opts.board.initrd,	/* and no disk */
-					  .append = opts.board.append };
+					  .append = opts.board.append, .balloon = opts.board.balloon };
 	hooks = hooks_for(&opts);
 	input_init(&stdin_input, STDIN_FILENO);
 	guests_init(guests, &opts, board, &hooks, &kvm, &stdin_input);

@@ -33,6 +33,11 @@ static const char usage[] =
 	"                      to 8). A Linux kernel or a protected-mode guest sees\n"
 	"                      each as virtio-blk (/dev/vda, vdb, ...); the first is\n"
 	"                      also HC_DISK_READ/WRITE's. readonly: writes fail\n"
+	"      --net tap=IFNAME  a network card for the first guest, on the host's\n"
+	"                      existing tap device IFNAME: virtio-net, for a Linux\n"
+	"                      kernel or a protected-mode guest\n"
+	"      --balloon       a memory balloon with free page reporting: memory the\n"
+	"                      guest frees goes back to the host (virtio-balloon)\n"
 	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
 	"                      KVM's interrupt controllers and timer; auto follows\n"
 	"                      the guest's ELF note (docs/writing-guests.md)\n"
@@ -46,9 +51,9 @@ static const char usage[] =
 	"One guest: stdout carries exactly its output. Several: each line starts\n"
 	"with \"[name] \". Exit status: the guest's HC_EXIT_STATUS code (0 after\n"
 	"HC_EXIT or HLT); with several guests the first non-zero one; 64 usage,\n"
-	"65 bad image, 66 cannot open image, 69 KVM unavailable, 70 guest crashed,\n"
-	"71 OS or seccomp error, 74 output lost, 124 timeout, 130/143 stopped by\n"
-	"SIGINT/SIGTERM.\n"
+	"65 bad image, 66 cannot open image, disk or tap, 69 KVM unavailable, 70\n"
+	"guest crashed, 71 OS or seccomp error, 74 output lost, 124 timeout,\n"
+	"130/143 stopped by SIGINT/SIGTERM.\n"
 	"At most 64 guests.\n";
 
 /* "65536", "256K", "1M" (K and M are powers of 1024). 0, or -1 if not a size. */
@@ -129,14 +134,31 @@ static int add_disk(char *text, struct board_config *board) {
 	return 0;
 }
 
+/* --net tap=IFNAME: the only backend, named so that others can follow. */
+static int parse_net(const char *text, struct board_config *board) {
+	static const char prefix[] = "tap=";
+
+	if (board->tap) {
+		log_error(NULL, "--net: one network card at most");
+		return -1;
+	}
+	if (strncmp(text, prefix, strlen(prefix)) || !text[strlen(prefix)]) {
+		log_error(NULL, "--net: '%s' is not tap=IFNAME", text);
+		return -1;
+	}
+	board->tap = text + strlen(prefix);
+	return 0;
+}
+
 enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP, OPT_INITRD,
-       OPT_APPEND, OPT_GDB };
+       OPT_APPEND, OPT_GDB, OPT_NET, OPT_BALLOON };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR }, { "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' }, { "irqchip", required_argument, NULL, OPT_IRQCHIP },
-	{ "disk", required_argument, NULL, OPT_DISK },
+	{ "disk", required_argument, NULL, OPT_DISK }, { "net", required_argument, NULL, OPT_NET },
+	{ "balloon", no_argument, NULL, OPT_BALLOON },
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
@@ -149,6 +171,8 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	case 'm': return parse_memory(optarg, &opts->guest.memory);
 	case 't': return parse_timeout(optarg, &opts->guest.timeout);
 	case OPT_DISK: return add_disk(optarg, &opts->board);
+	case OPT_NET: return parse_net(optarg, &opts->board);
+	case OPT_BALLOON: opts->board.balloon = true; return 0;
 	case OPT_INITRD: opts->board.initrd = optarg; return 0;
 	case OPT_APPEND: opts->board.append = optarg; return 0;
 	case OPT_GDB:
