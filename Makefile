@@ -188,11 +188,19 @@ $(B)/%.elf64: $(B)/%.o $(SDK_OBJS)
 
 # --- make bench: mini-kvm against the raw-KVM floor and QEMU (bench/run) --
 BENCH_BINS := $(B)/bench/measure $(B)/bench/boot-time $(B)/bench/floor $(B)/bench/compute/host \
+              $(B)/bench/mini-kvm-exits \
               $(B)/bench/compute/guest.elf64 $(B)/bench/guests/qemu-minimal.elf \
               $(patsubst %.S,$(B)/%.bin,$(filter-out %/qemu-minimal.S,$(wildcard bench/guests/*.S)))
 
 bench: all $(BENCH_BINS) $(PM_TEST_GUESTS)
 	bench/run
+
+# mini-kvm whose virtio notifications are all exits (no KVM_IOEVENTFD):
+# bench/virtio measures what the eventfds gain.
+$(B)/bench/mini-kvm-exits: $(filter-out %/virtio/kick.o,$(VMM_OBJS)) vmm/virtio/kick.c
+	@mkdir -p $(@D)
+	$(CC) $(WARNINGS) $(CFLAGS) $(CPPFLAGS) -DVIRTIO_KICK_EXITS -c -o $(B)/bench/kick-exits.o vmm/virtio/kick.c
+	$(CC) $(CFLAGS) -static -o $@ $(filter %.o,$^) $(B)/bench/kick-exits.o $(LDLIBS)
 
 # Static like mini-kvm, so that linking is not what the floor compares.
 $(B)/bench/%: bench/%.c

@@ -46,6 +46,17 @@ boot() {
 	e2fsck -fn "$img" >&2	# and the file system is sound
 }
 
+@test "virtio-blk on a vmlinux booted through PVH: the same disk test" {
+	local dir=$BATS_TEST_TMPDIR/files img=$BATS_TEST_TMPDIR/disk.img
+	mkdir "$dir"
+	echo "made by the host" >"$dir/hello.txt"
+	mke2fs -q -t ext4 -d "$dir" "$img" 8M
+	KERNEL=build/kvm-tier/vmlinux boot disk --disk "$img"
+	expect_status 0
+	grep -qx "read: made by the host" "$BATS_TEST_TMPDIR/console"
+	[ "$(debugfs -R "cat /guest.txt" "$img" 2>/dev/null)" = "written by the guest" ]
+}
+
 @test "virtio-net: ping, and TCP both ways, through a tap in a network namespace of its own" {
 	local dir=$BATS_TEST_TMPDIR
 	make_initramfs

@@ -56,6 +56,7 @@ void temp_file(char *path, const void *content, size_t len);
 int test_image(void);
 int test_elf(void);
 int test_bzimage(void);
+int test_pvh(void);
 int test_seccomp(void);
 int test_memory(void);
 int test_pio(void);

@@ -15,6 +15,7 @@
 #include "pci/pci.h"
 #include "virtio/balloon.h"
 #include "virtio/blk.h"
+#include "virtio/kick.h"
 #include "virtio/net.h"
 
 #define BOARD_DISKS_MAX 8
@@ -54,6 +55,7 @@ struct board_devices {
 		struct guest *g;
 		uint8_t irq;
 	} line[BOARD_VIRTIO_MAX];
+	struct virtio_kick kick[BOARD_VIRTIO_MAX];	/* and its notifications */
 };
 /* First in every board's boot: the state made safe to stop, the options
  * checked against the image (only a Linux kernel takes --initrd and

@@ -151,6 +151,8 @@ void board_stop(struct guest *g) {
 	kbd_stop(&d->kbd);
 	uart_stop(&d->uart);
 	coalesced_port_stop(&d->uart_queue);
+	for (int i = 0; i < d->virtio_count; i++)
+		virtio_kick_stop(&d->kick[i]);
 	virtio_net_stop(&d->net);
 	virtio_stop(&d->net.virtio);
 	virtio_stop(&d->balloon.virtio);

@@ -1,5 +1,6 @@
 /*
- * linux: the board of a Linux kernel (a bzImage: vmm/linux). A PC with an
+ * linux: the board of a Linux kernel (a bzImage, or a vmlinux with a PVH
+ * entry: vmm/linux). A PC with an
  * in-kernel irqchip and PIT, KVM's own CPUID leaves, the kernel loaded by
  * its boot protocol, a UART that interrupts on IRQ 4, the CMOS clock, the
  * reset ports, and a PCI bus with the virtio devices (docs/linux.md,
@@ -12,14 +13,14 @@
 #include "host/host.h"
 #include "linux/linux.h"
 
-static bool claims_bzimage(const struct image *img) {
-	return bzimage_detect(img->head, img->head_len);
+static bool claims_kernel(const struct image *img) {
+	return bzimage_detect(img->head, img->head_len) || pvh_detect(img, NULL);
 }
 
 /* The machine: memory, the VM with KVM's real-mode pages and an irqchip,
  * the vCPU with KVM's CPUID, the kernel loaded. */
 static int build(struct guest *g, const struct image *img, const struct linux_boot *b) {
-	g->cpu = CPU_LONG;
+	g->cpu = b->pvh ? CPU_PROTECTED : CPU_LONG;	/* where the kernel starts */
 	return guest_map_memory(g, b->memory, PROTECTED_MODE_MEMORY_MAX) ?:
 	       vm_create(g->kvm, &g->vm, &g->mem, g->name) ?:
 	       linux_vm_setup(&g->vm, g->name) ?:
@@ -61,6 +62,6 @@ out:
 }
 
 const struct board board_linux = {
-	.name = "Linux", .claims = claims_bzimage, .boot = boot_linux,
+	.name = "Linux", .claims = claims_kernel, .boot = boot_linux,
 	.stop = board_stop, .state_size = sizeof(struct board_devices),
 };

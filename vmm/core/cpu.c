@@ -61,7 +61,7 @@ int cpu_setup_real(struct vm *vm, uint64_t memory_size, const char *who) {
 }
 
 /* A flat 4 GB segment: base 0, limit 0xFFFFF in 4 KB units (G = 1), 32-bit (D/B = 1). */
-static struct kvm_segment flat_segment(uint16_t selector, uint8_t type) {
+struct kvm_segment flat_segment(uint16_t selector, uint8_t type) {
 	return (struct kvm_segment){ .base = 0, .limit = 0xffffffff, .selector = selector,
 				     .type = type, .present = 1, .dpl = 0, .db = 1, .s = 1,
 				     .g = 1 };

@@ -51,6 +51,8 @@ sregs_edit cpu_load_flat;	/* HOW: a struct cpu_flat */
 int cpu_setup_real(struct vm *vm, uint64_t memory_size, const char *who);
 int cpu_setup_protected(struct vm *vm, struct guest_memory *mem, uint32_t entry,
 			const char *who);
+/* A flat 4 GB 32-bit segment of TYPE, ring 0. */
+struct kvm_segment flat_segment(uint16_t selector, uint8_t type);
 /* The 8-byte GDT entry a segment register's hidden part must match. */
 uint64_t gdt_entry(const struct kvm_segment *s);
 

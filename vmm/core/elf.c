@@ -111,16 +111,17 @@ static const char *check_segment(const struct elf_segment *s, const struct elf_s
 	return NULL;
 }
 
-/* Our note, if this PT_NOTE has it: the MINI_KVM_FEATURE_* bits. */
-static uint32_t note_features(const struct image *img, const struct elf_segment *seg) {
-	static const char name[] = MINI_KVM_NOTE_NAME;
+/* Note NAME of TYPE in this PT_NOTE: its first LEN descriptor bytes into
+ * DESC, and true; false if it is not there. */
+static bool note_in(const struct image *img, const struct elf_segment *seg, const char *name,
+		    uint32_t type, void *desc, uint32_t len) {
 	uint8_t buf[ELF_NOTE_MAX];
 	uint32_t size = seg->filesz < sizeof(buf) ? (uint32_t)seg->filesz : sizeof(buf);
-	uint32_t features = 0;
+	uint32_t name_size = (uint32_t)strlen(name) + 1;
 
 	if (seg->offset > img->size || size > img->size - seg->offset ||
 	    read_exact(img->fd, buf, size, seg->offset))
-		return 0;
+		return false;
 	/* Notes (the same in both classes): a header, the name and the
 	 * descriptor, each 4-byte aligned. */
 	for (uint32_t at = 0; size - at >= sizeof(Elf32_Nhdr);) {
@@ -132,12 +133,50 @@ static uint32_t note_features(const struct image *img, const struct elf_segment 
 		next = desc_at + ((nh.n_descsz + 3ull) & ~3ull);
 		if (next > size)
 			break;
-		if (nh.n_type == MINI_KVM_NOTE_FEATURES && nh.n_namesz == sizeof(name) &&
-		    memcmp(buf + name_at, name, sizeof(name)) == 0 && nh.n_descsz >= 4)
-			memcpy(&features, buf + desc_at, 4);
+		if (nh.n_type == type && nh.n_namesz == name_size &&
+		    memcmp(buf + name_at, name, name_size) == 0 && nh.n_descsz >= len) {
+			memcpy(desc, buf + desc_at, len);
+			return true;
+		}
 		at = (uint32_t)next;
 	}
+	return false;
+}
+
+/* Our note, if this PT_NOTE has it: the MINI_KVM_FEATURE_* bits. */
+static uint32_t note_features(const struct image *img, const struct elf_segment *seg) {
+	uint32_t features = 0;
+
+	note_in(img, seg, MINI_KVM_NOTE_NAME, MINI_KVM_NOTE_FEATURES, &features, 4);
 	return features;
+}
+
+/* The header and program headers, checked: NULL, or what is wrong. */
+static const char *read_program(const struct image *img, const struct elf_class *class,
+				struct elf_header *h, struct elf_segment *seg, char *why,
+				size_t why_size) {
+	uint8_t ident[EI_NIDENT];
+	const char *bad;
+
+	if (read_exact(img->fd, ident, sizeof(ident), 0) < 0 || read_header(img, class, h) < 0)
+		return "shorter than an ELF header";
+	if ((bad = check_header(ident, class, h, img->size, why, why_size)))
+		return bad;
+	return read_segments(img, class, h, seg) < 0 ? "unreadable program headers" : NULL;
+}
+
+bool image_elf_note(const struct image *img, const struct elf_class *class, const char *name,
+		    uint32_t type, void *desc, uint32_t len) {
+	struct elf_segment seg[ELF_MAX_SEGMENTS];
+	struct elf_header h;
+	char why[80];
+
+	if (read_program(img, class, &h, seg, why, sizeof(why)))
+		return false;
+	for (int i = 0; i < h.phnum; i++)
+		if (seg[i].type == PT_NOTE && note_in(img, &seg[i], name, type, desc, len))
+			return true;
+	return false;
 }
 
 /* The file part only; .bss is zero already (see the top of this file). */
@@ -158,17 +197,11 @@ static bool entry_is_loaded(uint64_t entry, const struct elf_segment *s, int cou
 int image_load_elf(const struct image *img, const struct elf_class *class,
 		   struct guest_memory *mem, struct elf_info *info, const char *who) {
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
-	uint8_t ident[EI_NIDENT];
 	struct elf_header h;
-	const char *bad = NULL;
 	char why[80];
+	const char *bad = read_program(img, class, &h, seg, why, sizeof(why));
 
 	*info = (struct elf_info){ 0 };
-	if (read_exact(img->fd, ident, sizeof(ident), 0) < 0 || read_header(img, class, &h) < 0)
-		bad = "shorter than an ELF header";
-	else if (!(bad = check_header(ident, class, &h, img->size, why, sizeof(why))) &&
-		 read_segments(img, class, &h, seg) < 0)
-		bad = "unreadable program headers";
 	for (int i = 0; !bad && i < h.phnum; i++) {
 		if (seg[i].type == PT_NOTE)
 			info->features |= note_features(img, &seg[i]);
@@ -182,6 +215,8 @@ int image_load_elf(const struct image *img, const struct elf_class *class,
 		}
 		if (load_segment(img, &seg[i], mem) < 0)
 			bad = "a segment could not be read";
+		if (seg[i].paddr + seg[i].memsz > info->end)
+			info->end = seg[i].paddr + seg[i].memsz;
 	}
 	if (!bad && !entry_is_loaded(h.entry, seg, h.phnum))
 		bad = "the entry point is in no loaded segment";

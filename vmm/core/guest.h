@@ -54,11 +54,12 @@ struct board {
 	size_t state_size;	/* g->board_state: its devices, zeroed before boot */
 };
 
-/* The files a guest's vCPU thread keeps using once confined, beyond
- * stdin, stdout and stderr: a disk (pread, pwrite), a debugger's socket
- * (read, write, recv, and the debug ioctls), a network device's tap
- * (read and write whole frames). */
-enum guest_file_use { GUEST_FILE_DISK, GUEST_FILE_DEBUGGER, GUEST_FILE_NETWORK };
+/* The files a guest's vCPU thread (or a device's thread) keeps using once
+ * confined, beyond stdin, stdout and stderr: a disk (pread, pwrite), a
+ * debugger's socket (read, write, recv, and the debug ioctls), a network
+ * device's tap (read and write whole frames), an eventfd (read). */
+enum guest_file_use { GUEST_FILE_DISK, GUEST_FILE_DEBUGGER, GUEST_FILE_NETWORK,
+		      GUEST_FILE_EVENT };
 #define GUEST_FILES_MAX 8
 struct guest_files {
 	struct guest_file {

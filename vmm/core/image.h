@@ -8,6 +8,7 @@
 #ifndef CORE_IMAGE_H
 #define CORE_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,10 +57,15 @@ extern const struct elf_class elf_class32;
 struct elf_info {
 	uint64_t entry;		/* e_entry */
 	uint32_t features;	/* MINI_KVM_FEATURE_* from the guest's ELF note */
+	uint64_t end;		/* where the highest segment's memory ends */
 };
 /* Load IMG's PT_LOAD segments at their physical addresses. MEM must be all
  * zeros (fresh from guest_memory_map): .bss is not written again. */
 int image_load_elf(const struct image *img, const struct elf_class *class,
 		   struct guest_memory *mem, struct elf_info *info, const char *who);
+/* Whether IMG, an ELF file of CLASS, has the note NAME of TYPE in a PT_NOTE
+ * segment; if so, the first LEN bytes of its descriptor go to DESC. */
+bool image_elf_note(const struct image *img, const struct elf_class *class, const char *name,
+		    uint32_t type, void *desc, uint32_t len);
 
 #endif

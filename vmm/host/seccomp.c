@@ -77,6 +77,8 @@ static int allow_if(scmp_filter_ctx ctx, int syscall, unsigned arg, uint64_t val
 static int allow_disk(scmp_filter_ctx ctx, int fd) {
 	return allow_if(ctx, SCMP_SYS(pread64), 0, (uint64_t)fd) ?:
 	       allow_if(ctx, SCMP_SYS(pwrite64), 0, (uint64_t)fd) ?:
+	       allow_if(ctx, SCMP_SYS(preadv), 0, (uint64_t)fd) ?:
+	       allow_if(ctx, SCMP_SYS(pwritev), 0, (uint64_t)fd) ?:
 	       allow_if(ctx, SCMP_SYS(fsync), 0, (uint64_t)fd);
 }
 
@@ -101,6 +103,7 @@ static int allow_file(scmp_filter_ctx ctx, const struct guest_file *f) {
 	case GUEST_FILE_DISK: return allow_disk(ctx, f->fd);
 	case GUEST_FILE_DEBUGGER: return allow_debugger(ctx, f->fd);
 	case GUEST_FILE_NETWORK: return allow_network(ctx, f->fd);
+	case GUEST_FILE_EVENT: return allow_if(ctx, SCMP_SYS(read), 0, (uint64_t)f->fd);
 	}
 	return -EINVAL;
 }

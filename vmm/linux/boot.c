@@ -27,16 +27,12 @@
 #define BOOT_PARAMS_ADDRESS 0x7000	/* the zero page, 4 KB */
 #define PML4_ADDRESS 0x9000		/* then the PDPT, then four page directories */
 #define FOUR_GB (4ull << 30)
-#define CMDLINE_ADDRESS 0x20000
+#define CMDLINE_ADDRESS LINUX_CMDLINE_ADDRESS
 #define CMDLINE_MAX 0x10000		/* the room up to 0x30000 */
 #define KERNEL_ADDRESS 0x100000		/* where a bzImage's kernel loads ("LOADED_HIGH") */
 #define STARTUP_64_OFFSET 0x200		/* the 64-bit entry, from the kernel's start */
 #define TYPE_OF_LOADER_UNKNOWN 0xff	/* "a boot loader without an assigned ID" */
 #define VID_MODE_NORMAL 0xffff		/* "vga=normal" */
-#define E820_RAM 1			/* e820 types (ACPI "Address Range Memory") */
-#define E820_RESERVED 2
-#define EBDA_START 0x9fc00		/* the top 1 KB of low memory, as a BIOS keeps it */
-#define BIOS_START 0xf0000
 #define PAGE 0x1000ull
 
 static uint64_t page_up(uint64_t n) { return (n + PAGE - 1) & ~(PAGE - 1); }
@@ -70,21 +66,6 @@ static int read_into(struct guest_memory *mem, uint64_t gpa, int fd, uint64_t of
 	return 0;
 }
 
-/* The memory map the kernel boots with: RAM below the EBDA and from 1 MB
- * up, the BIOS's places reserved (nothing is there, but a PC kernel
- * expects the holes). */
-static void write_e820(struct boot_params *bp, uint64_t memory) {
-	const struct boot_e820_entry map[] = {
-		{ 0, EBDA_START, E820_RAM },
-		{ EBDA_START, 0xa0000 - EBDA_START, E820_RESERVED },
-		{ BIOS_START, KERNEL_ADDRESS - BIOS_START, E820_RESERVED },
-		{ KERNEL_ADDRESS, memory - KERNEL_ADDRESS, E820_RAM },
-	};
-
-	memcpy(bp->e820_table, map, sizeof(map));
-	bp->e820_entries = sizeof(map) / sizeof(map[0]);
-}
-
 /* The initrd at the top of what the kernel can reach, above its image. */
 static int place_initrd(struct guest *g, struct linux_boot *b) {
 	uint64_t top = b->memory, size, start;
@@ -100,8 +81,8 @@ static int place_initrd(struct guest *g, struct linux_boot *b) {
 		return EX_NOINPUT;
 	}
 	size = (uint64_t)st.st_size;
-	if (top > (uint64_t)b->kernel.hdr.initrd_addr_max + 1)
-		top = (uint64_t)b->kernel.hdr.initrd_addr_max + 1;
+	if (!b->pvh && top > (uint64_t)b->kernel.hdr.initrd_addr_max + 1)
+		top = (uint64_t)b->kernel.hdr.initrd_addr_max + 1;	/* a vmlinux: all of RAM */
 	start = size < top ? (top - size) & ~(PAGE - 1) : 0;
 	if (size >= top || start < kernel_end(&b->kernel)) {
 		log_error(g->name, "initrd '%s' (%llu KB) does not fit in guest memory above the "
@@ -121,18 +102,21 @@ int linux_prepare(struct guest *g, const struct image *img, const char *initrd,
 
 	*b = (struct linux_boot){ .initrd_fd = -1, .initrd = initrd,
 				  .memory = g->config->memory ?: LINUX_MEMORY_DEFAULT };
-	if (bzimage_parse(img->head, img->head_len, img->size, &b->kernel, why, sizeof(why)) < 0) {
+	b->cmdline = append ? append : "";
+	if ((b->pvh = pvh_detect(img, &b->pvh_entry)))	/* its segments: checked as they load */
+		b->kernel.hdr.cmdline_size = CMDLINE_MAX;
+	else if (bzimage_parse(img->head, img->head_len, img->size, &b->kernel, why,
+			       sizeof(why)) < 0) {
 		log_error(g->name, "bad Linux kernel '%s': %s", g->image_path, why);
 		return EX_DATAERR;
 	}
-	b->cmdline = append ? append : "";
 	if (strlen(b->cmdline) >= b->kernel.hdr.cmdline_size || strlen(b->cmdline) >= CMDLINE_MAX) {
 		log_error(g->name, "--append: %zu bytes, more than the %u this kernel takes",
 			  strlen(b->cmdline), (b->kernel.hdr.cmdline_size < CMDLINE_MAX ?
 					       b->kernel.hdr.cmdline_size : CMDLINE_MAX) - 1);
 		return EX_USAGE;
 	}
-	if (kernel_end(&b->kernel) > b->memory) {
+	if (!b->pvh && kernel_end(&b->kernel) > b->memory) {
 		log_error(g->name, "the kernel needs %llu MB of memory to unpack itself, the guest "
 			  "has %llu MB (see -m)", (unsigned long long)(kernel_end(&b->kernel) >> 20) + 1,
 			  (unsigned long long)b->memory >> 20);
@@ -160,7 +144,7 @@ static void write_boot_params(struct guest *g, const struct image *img,
 	bp->hdr.cmd_line_ptr = CMDLINE_ADDRESS;
 	bp->hdr.ramdisk_image = (uint32_t)b->initrd_start;	/* memory ends below 4 GB */
 	bp->hdr.ramdisk_size = (uint32_t)b->initrd_size;
-	write_e820(bp, g->mem.size);
+	bp->e820_entries = (uint8_t)linux_memory_map(g->mem.size, bp->e820_table);
 }
 
 /* 64-bit mode, ring 0, paging on: the state startup_64 expects. The page
@@ -187,17 +171,36 @@ static int enter_startup_64(struct vm *vm, struct guest_memory *mem, const char 
 	return cpu_enter(vm, cpu_load_flat, &flat, &regs, who);
 }
 
+/* The kernel: a vmlinux's segments (which say where they end), or a
+ * bzImage's protected-mode part at 1 MB. */
+static int load_kernel(struct guest *g, const struct image *img, const struct linux_boot *b,
+		       uint64_t *end) {
+	if (b->pvh)
+		return pvh_load_kernel(g, img, end);
+	*end = kernel_end(&b->kernel);
+	return read_into(&g->mem, KERNEL_ADDRESS, img->fd, b->kernel.setup_size,
+			 b->kernel.kernel_size, "kernel", g->name);
+}
+
 /* Everything in guest memory and the vCPU's registers, as linux_prepare
  * planned it; the VM exists and its memory is B->memory. */
 int linux_load(struct guest *g, const struct image *img, const struct linux_boot *b) {
 	struct boot_params *bp = guest_ptr(&g->mem, BOOT_PARAMS_ADDRESS, sizeof(*bp));
+	uint64_t end;
 	int rc;
 
-	if ((rc = read_into(&g->mem, KERNEL_ADDRESS, img->fd, b->kernel.setup_size,
-			    b->kernel.kernel_size, "kernel", g->name)) ||
-	    (b->initrd_fd >= 0 && (rc = read_into(&g->mem, b->initrd_start, b->initrd_fd, 0,
-						  b->initrd_size, "initrd", g->name))))
+	if ((rc = load_kernel(g, img, b, &end)))
 		return rc;
+	if (b->initrd_fd >= 0 && b->initrd_start < end) {
+		log_error(g->name, "initrd '%s' does not fit in guest memory above the kernel "
+			  "(%llu MB; see -m)", b->initrd, (unsigned long long)b->memory >> 20);
+		return EX_DATAERR;
+	}
+	if (b->initrd_fd >= 0 && (rc = read_into(&g->mem, b->initrd_start, b->initrd_fd, 0,
+						 b->initrd_size, "initrd", g->name)))
+		return rc;
+	if (b->pvh)
+		return pvh_enter(g, b);
 	write_boot_params(g, img, b, bp);
 	return enter_startup_64(&g->vm, &g->mem, g->name);
 }

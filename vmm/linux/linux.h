@@ -2,7 +2,8 @@
  * linux.h: a Linux kernel (bzImage) and what its 64-bit boot protocol
  * wants of a loader (Documentation/arch/x86/boot.rst in the kernel's tree,
  * "boot protocol" in comments): bzimage.c reads and checks the file's
- * setup header, boot.c loads it. The board that assembles a PC around it
+ * setup header, boot.c loads it; pvh.c boots an uncompressed vmlinux
+ * through its PVH entry instead. The board that assembles a PC around it
  * is vmm/boards/linux.c; docs/linux.md walks through it all.
  */
 #ifndef LINUX_LINUX_H
@@ -32,7 +33,9 @@ int bzimage_parse(const uint8_t *head, size_t head_len, uint64_t file_size,
 
 /* boot.c */
 struct linux_boot {		/* what linux_prepare checked and planned */
-	struct linux_kernel kernel;
+	bool pvh;			/* a vmlinux, booted at pvh_entry; else a bzImage */
+	uint32_t pvh_entry;
+	struct linux_kernel kernel;	/* a bzImage's */
 	uint64_t memory;		/* guest RAM, bytes */
 	const char *cmdline;
 	const char *initrd;		/* its path; NULL: none */
@@ -48,5 +51,17 @@ int linux_vm_setup(struct vm *vm, const char *who);
 /* Kernel, initrd, boot_params, page tables, the vCPU at startup_64. */
 int linux_load(struct guest *g, const struct image *img, const struct linux_boot *b);
 void linux_finish(struct linux_boot *b);
+#define LINUX_CMDLINE_ADDRESS 0x20000
+#define LINUX_MEMORY_MAP_MAX 4
+/* memmap.c: the e820 map a kernel boots with, MEMORY bytes of RAM: its
+ * entries. */
+int linux_memory_map(uint64_t memory, struct boot_e820_entry *map);
+
+/* pvh.c: a vmlinux with a PVH entry point (its note gives the ENTRY, if
+ * not NULL); loading it (END: where its memory ends); the vCPU at the
+ * entry with the start info the kernel reads. */
+bool pvh_detect(const struct image *img, uint32_t *entry);
+int pvh_load_kernel(struct guest *g, const struct image *img, uint64_t *end);
+int pvh_enter(struct guest *g, const struct linux_boot *b);
 
 #endif

@@ -15,7 +15,8 @@
 
 #define TYPE_BLOCK 2
 #define CLASS_STORAGE_OTHER 0x018000
-#define F_RO (1ull << 5)		/* features (5.2.3) */
+#define F_SEG_MAX (1ull << 2)		/* features (5.2.3) */
+#define F_RO (1ull << 5)
 #define F_FLUSH (1ull << 9)
 enum { T_IN = 0, T_OUT = 1, T_FLUSH = 4, T_GET_ID = 8 };	/* request types (5.2.6) */
 enum { S_OK = 0, S_IOERR = 1, S_UNSUPP = 2 };
@@ -23,28 +24,31 @@ enum { S_OK = 0, S_IOERR = 1, S_UNSUPP = 2 };
 #define HEADER_BYTES 16			/* le32 type, le32 reserved, le64 sector */
 
 /* SIZE bytes at byte OFFSET of the disk, straight between the file and the
- * chain's buffers from stream position AT on: the readable ones written to
- * the disk (OUT), or the writable ones read into. 0, or -1 if the file
- * said no (a short count: it shrank under us). */
+ * chain's buffers from stream position AT on, in one preadv or pwritev:
+ * the readable ones written to the disk (OUT), or the writable ones read
+ * into. 0, or -1 if the file said no (a short count: it shrank under us). */
 static int transfer(struct virtio_blk *b, const struct virtq_chain *c, bool out, size_t at,
 		    uint64_t offset, uint64_t size) {
 	int first = out ? 0 : c->readable, end = out ? c->readable : c->readable + c->writable;
+	struct iovec data[VIRTQ_MAX];
+	int count = 0;
+	uint64_t left = size;
 
-	for (int i = first; i < end && size > 0; i++) {
-		size_t seg = c->iov[i].iov_len, n;
-		uint8_t *p = (uint8_t *)c->iov[i].iov_base + at;
+	for (int i = first; i < end && left > 0; i++) {
+		size_t seg = c->iov[i].iov_len;
 
 		if (at >= seg) {
 			at -= seg;
 			continue;
 		}
-		n = seg - at < size ? seg - at : (size_t)size;
-		if ((out ? pwrite(b->fd, p, n, (off_t)offset) : pread(b->fd, p, n, (off_t)offset)) !=
-		    (ssize_t)n)
-			return -1;
-		offset += n, size -= n, at = 0;
+		data[count].iov_base = (uint8_t *)c->iov[i].iov_base + at;
+		data[count].iov_len = seg - at < left ? seg - at : (size_t)left;
+		left -= data[count++].iov_len, at = 0;
 	}
-	return size ? -1 : 0;
+	if (left)
+		return -1;
+	return (out ? pwritev(b->fd, data, count, (off_t)offset)
+		    : preadv(b->fd, data, count, (off_t)offset)) == (ssize_t)size ? 0 : -1;
 }
 
 /* One request; its status, and the bytes written into the chain in *DATA. */
@@ -113,7 +117,10 @@ void virtio_blk_init(struct virtio_blk *b, int index, int fd, uint64_t sectors, 
 		     struct guest_memory *mem, const char *who) {
 	*b = (struct virtio_blk){ .index = index, .fd = fd, .sectors = sectors,
 				  .readonly = readonly };
-	b->config.capacity = sectors;
-	virtio_init(&b->virtio, &blk_type, b, F_FLUSH | (readonly ? F_RO : 0), &b->config,
+	/* As many data buffers as a chain can hold besides its header and
+	 * status: without F_SEG_MAX, Linux sends one page per request. */
+	b->config.capacity = sectors, b->config.seg_max = VIRTQ_MAX - 2;
+	virtio_init(&b->virtio, &blk_type, b,
+		    F_FLUSH | F_SEG_MAX | (readonly ? F_RO : 0), &b->config,
 		    sizeof(b->config), mem, who);
 }
