@@ -29,7 +29,7 @@ enum { ACKNOWLEDGE = 1, DRIVER = 2, DRIVER_OK = 4, FEATURES_OK = 8 };
 #define F_NEXT 1
 #define F_WRITE 2
 enum { T_IN = 0, T_OUT = 1 };
-#define SPINS 10000000			/* used-ring polls before we give up */
+#define SPINS 1000000000		/* used-ring polls before we give up (seconds) */
 
 /* A register block: in I/O space or memory, at BASE. */
 struct regs {
@@ -47,6 +47,8 @@ static volatile struct { uint16_t flags, idx; struct { uint32_t id, len; } ring[
 	__attribute__((aligned(4)));
 static struct { uint32_t type, reserved; uint64_t sector; } header;
 static volatile uint8_t status;
+static uint16_t answered;		/* requests the device has completed: ours to count */
+static bool broken;			/* a request never came back: the disk is off */
 
 static uint32_t rd(const struct regs *r, uint32_t at, int size) {
 	uint16_t port = (uint16_t)(r->base + at);
@@ -162,11 +164,15 @@ bool virtio_blk_init(void) {
 	return false;
 }
 
-/* One sector: the three-descriptor chain, a notify, the used ring polled. */
+/* One sector: the three-descriptor chain, a notify, the used ring polled.
+ * The device may run the queue after the notify has returned (mini-kvm's
+ * KVM_IOEVENTFD thread, QEMU's I/O thread), so we wait for our own count
+ * of answers. One that never comes: the device is reset, which stops it
+ * writing to our buffers (spec 2.4), and the disk is off from then on. */
 static int request(uint32_t type, uint32_t sector, void *buf) {
-	uint16_t done = (uint16_t)(used.idx + 1);
+	uint16_t done = (uint16_t)(answered + 1);
 
-	if (sector >= capacity)
+	if (broken || sector >= capacity)
 		return -1;
 	header = (typeof(header)){ .type = type, .sector = sector };
 	status = 0xff;
@@ -179,7 +185,13 @@ static int request(uint32_t type, uint32_t sector, void *buf) {
 	for (int i = 0; i < SPINS && __atomic_load_n(&used.idx, __ATOMIC_ACQUIRE) != done; i++)
 		;
 	rd(&isr, 0, 1);		/* acknowledge: the interrupt line drops */
-	return used.idx == done && status == 0 ? 0 : -1;
+	if (used.idx != done) {
+		wr(&common, STATUS, 1, 0);
+		broken = true;
+		return -1;
+	}
+	answered = done;
+	return status == 0 ? 0 : -1;
 }
 
 int virtio_blk_read(uint32_t sector, void *buf) {

@@ -87,11 +87,37 @@ static void anything_else_is_not_one(void **state)
 	assert_int_equal(entry, 0);
 }
 
+/* A vmlinux in less memory than its boot area and memory map need: refused
+ * before anything is written. */
+static void too_little_memory_is_refused(void **state)
+{
+	struct test_vmlinux f;
+	struct fake_guest g;
+	struct linux_boot b;
+	struct capture c;
+	struct image img;
+	char path[64];
+
+	(void)state;
+	make_vmlinux(&f, 18, "Xen");
+	temp_file(path, &f, sizeof(f));
+	fake_guest_init(&g, 4096);
+	g.config.memory = 1 << 20;
+	assert_int_equal(image_open(&img, path, "t"), 0);
+	capture_begin(&c, STDERR_FILENO);
+	assert_int_equal(linux_prepare(&g.g, &img, NULL, NULL, &b), EX_DATAERR);
+	assert_non_null(strstr(capture_end(&c), "needs at least 2 MB of memory"));
+	image_close(&img);
+	unlink(path);
+	fake_guest_free(&g);
+}
+
 int test_pvh(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_pvh_note_makes_a_vmlinux),
 		cmocka_unit_test(anything_else_is_not_one),
+		cmocka_unit_test(too_little_memory_is_refused),
 	};
 	return cmocka_run_group_tests_name("pvh", tests, NULL, NULL);
 }

@@ -122,6 +122,7 @@ static void balloon_gives_reported_and_inflated_pages_back(void **state) {
 	struct virtio_balloon *b = calloc(1, sizeof(*b));
 	uint8_t *m;
 	uint32_t pfns[2] = { 0x1c, 0xfffff };	/* a page of RAM, and one far past it */
+	struct capture c;
 
 	(void)state;
 	vrig_up(r);
@@ -147,6 +148,11 @@ static void balloon_gives_reported_and_inflated_pages_back(void **state) {
 	assert_int_equal(b->reported, 0x8000 + 0x1800);
 	assert_int_equal(b->inflated, PAGE);
 	assert_int_equal(vrig_used_idx(r, REPORTING), 2);
+	vrig_desc(r, INFLATE, 0, VRIG_DATA, 2048, 0, 0);	/* 512 pages: more than a driver sends */
+	capture_begin(&c, STDERR_FILENO);
+	vrig_submit(r, INFLATE, 1, 0);
+	assert_non_null(strstr(capture_end(&c), "an inflate list longer than 256 pages"));
+	assert_int_equal(b->inflated, PAGE);
 	virtio_stop(&b->virtio);
 	guest_memory_unmap(&r->f.g.mem);
 	r->f.g.mem.host = NULL;

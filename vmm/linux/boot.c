@@ -34,6 +34,7 @@
 #define TYPE_OF_LOADER_UNKNOWN 0xff	/* "a boot loader without an assigned ID" */
 #define VID_MODE_NORMAL 0xffff		/* "vga=normal" */
 #define PAGE 0x1000ull
+#define PVH_MEMORY_MIN (2u << 20)
 
 static uint64_t page_up(uint64_t n) { return (n + PAGE - 1) & ~(PAGE - 1); }
 
@@ -103,9 +104,14 @@ int linux_prepare(struct guest *g, const struct image *img, const char *initrd,
 	*b = (struct linux_boot){ .initrd_fd = -1, .initrd = initrd,
 				  .memory = g->config->memory ?: LINUX_MEMORY_DEFAULT };
 	b->cmdline = append ? append : "";
-	if ((b->pvh = pvh_detect(img, &b->pvh_entry)))	/* its segments: checked as they load */
+	if ((b->pvh = pvh_detect(img, &b->pvh_entry))) {	/* its segments: checked as they load */
 		b->kernel.hdr.cmdline_size = CMDLINE_MAX;
-	else if (bzimage_parse(img->head, img->head_len, img->size, &b->kernel, why,
+		if (b->memory < PVH_MEMORY_MIN) {	/* the boot area, the map's 1 MB hole */
+			log_error(g->name, "a Linux kernel needs at least %u MB of memory (see -m)",
+				  PVH_MEMORY_MIN >> 20);
+			return EX_DATAERR;
+		}
+	} else if (bzimage_parse(img->head, img->head_len, img->size, &b->kernel, why,
 			       sizeof(why)) < 0) {
 		log_error(g->name, "bad Linux kernel '%s': %s", g->image_path, why);
 		return EX_DATAERR;

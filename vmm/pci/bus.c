@@ -29,8 +29,12 @@ uint32_t pci_config_get(const struct pci_device *d, unsigned offset, unsigned si
 	return value;
 }
 
+uint16_t pci_command(const struct pci_device *d) {
+	return __atomic_load_n((const uint16_t *)(d->config + PCI_COMMAND), __ATOMIC_RELAXED);
+}
+
 bool pci_io_enabled(const struct pci_device *d) {
-	return pci_config_get(d, PCI_COMMAND, 2) & PCI_COMMAND_IO;
+	return pci_command(d) & PCI_COMMAND_IO;
 }
 
 /* The device the address register names, or NULL. */
@@ -68,8 +72,9 @@ static void config_write(struct pci_device *d, unsigned offset, unsigned size, u
 		if (size == 4 && offset % 4 == 0)
 			d->bar_sizing[(offset - PCI_BAR0) / 4] = value == 0xffffffff;
 	} else if (offset == PCI_COMMAND && size >= 2) {
-		pci_config_set(d, PCI_COMMAND, 2,
-			       value & (PCI_COMMAND_IO | PCI_COMMAND_INTX_DISABLE | 0x4));
+		__atomic_store_n((uint16_t *)(d->config + PCI_COMMAND),	/* pci_command() */
+				 (uint16_t)(value & (PCI_COMMAND_IO | PCI_COMMAND_INTX_DISABLE | 0x4)),
+				 __ATOMIC_RELAXED);
 	} else if (offset == PCI_INTERRUPT_LINE && size == 1) {
 		/* A scratch register for the guest's notes (PCI 3.0, 6.2.4): it
 		 * reads back, the device's line stays the one we wired. */

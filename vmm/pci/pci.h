@@ -39,7 +39,10 @@
 #define PCI_CAP_ID_VENDOR 0x09
 
 struct pci_device {
-	uint8_t config[PCI_CONFIG_SIZE];	/* as the guest reads it */
+	/* As the guest reads it. The command register (2 bytes at 4) is
+	 * written by the vCPU thread and read by device threads: atomically,
+	 * through pci_command(). */
+	uint8_t config[PCI_CONFIG_SIZE] __attribute__((aligned(4)));
 	uint16_t bar_size[PCI_BARS];	/* bytes, a power of 2; 0: no BAR */
 	bool bar_sizing[PCI_BARS];	/* all ones written: the next read is the size */
 	/* Accesses past the header (capabilities) that the device answers
@@ -67,5 +70,6 @@ int pci_bus_add(struct pci_bus *bus, struct pci_device *d, struct pio_bus *pio,
 void pci_config_set(struct pci_device *d, unsigned offset, unsigned size, uint32_t value);
 uint32_t pci_config_get(const struct pci_device *d, unsigned offset, unsigned size);
 bool pci_io_enabled(const struct pci_device *d);
+uint16_t pci_command(const struct pci_device *d);
 
 #endif

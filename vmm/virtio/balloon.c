@@ -24,6 +24,7 @@
 #define F_REPORTING (1ull << 5)		/* features (5.5.3) */
 #define PAGE 4096ull			/* the balloon's page, whatever the guest's (5.5.6) */
 #define PFN_BYTES 4			/* inflate and deflate carry le32 page numbers */
+#define PFNS_MAX 256			/* per buffer: Linux's VIRTIO_BALLOON_ARRAY_PFNS_MAX */
 enum { INFLATE = 0, DEFLATE = 1, REPORTING = 2 };
 
 void virtio_balloon_discard(void *host, uint64_t len) {
@@ -34,10 +35,16 @@ void virtio_balloon_discard(void *host, uint64_t len) {
 		madvise((void *)start, end - start, MADV_DONTNEED);
 }
 
-/* An inflate chain: page numbers, each page given back if it is RAM. */
+/* An inflate chain: page numbers, each page given back if it is RAM. A
+ * longer list than a driver sends would keep the device (and its lock)
+ * busy as long as the guest likes: the driver is broken. */
 static void inflate(struct virtio_balloon *b, const struct virtq_chain *c) {
 	uint32_t pfn;
 
+	if (c->read_bytes > PFNS_MAX * PFN_BYTES) {
+		virtio_needs_reset(&b->virtio, "an inflate list longer than 256 pages");
+		return;
+	}
 	for (size_t at = 0; virtq_read(c, at, &pfn, PFN_BYTES) == PFN_BYTES; at += PFN_BYTES) {
 		void *page = guest_ptr(b->virtio.mem, pfn * PAGE, PAGE);
 
@@ -62,7 +69,7 @@ static void notify(struct virtio_dev *v, int q) {
 	struct virtio_balloon *b = v->device;
 	struct virtq_chain c;
 
-	while (virtq_pop(v, &v->vq[q], &c) == 1) {
+	while (virtio_running(v) && virtq_pop(v, &v->vq[q], &c) == 1) {
 		if (q == INFLATE)
 			inflate(b, &c);
 		else if (q == REPORTING)

@@ -60,8 +60,10 @@ static void *kick_thread(void *arg) {
 	struct virtio_kick *k = arg;
 	struct pollfd p[VIRTIO_QUEUES_MAX];
 
-	if (k->confine && k->confine(&k->files, k->virtio->who))
-		return NULL;	/* said why; the notifies wait, the guest will see it hang */
+	k->confine_status = k->confine ? k->confine(&k->files, k->virtio->who) : 0;
+	sem_post(&k->confined);
+	if (k->confine_status)
+		return NULL;	/* said why; virtio_kick_start undoes the rest */
 	for (int q = 0; q < k->count; q++)
 		p[q] = (struct pollfd){ .fd = k->fd[q], .events = POLLIN };
 	while (!atomic_load(&k->stop))
@@ -82,9 +84,17 @@ int virtio_kick_start(struct virtio_kick *k, struct virtio_dev *v, int vm_fd, ui
 		k->fd[k->count++] = fd;
 		k->files.file[k->files.count++] = (struct guest_file){ fd, GUEST_FILE_EVENT };
 	}
-	if (k->count > 0)
-		k->started = pthread_create(&k->thread, NULL, kick_thread, k) == 0;
-	return k->count == 0 || k->started ? 0 : -1;
+	if (k->count == 0)
+		return 0;
+	sem_init(&k->confined, 0, 0);
+	k->started = pthread_create(&k->thread, NULL, kick_thread, k) == 0;
+	if (k->started)
+		sem_wait(&k->confined);	/* a notify KVM signals must find a reader */
+	if (!k->started || k->confine_status) {
+		virtio_kick_stop(k);	/* and the VM is closed with the failed boot */
+		return -1;
+	}
+	return 0;
 }
 
 /* The eventfds stay with KVM until the VM is closed: a write then is lost. */
@@ -94,6 +104,8 @@ void virtio_kick_stop(struct virtio_kick *k) {
 		pthread_join(k->thread, NULL);
 		k->started = false;
 	}
+	if (k->count > 0)
+		sem_destroy(&k->confined);
 	for (int q = 0; q < k->count; q++)
 		close(k->fd[q]);
 	k->count = 0;

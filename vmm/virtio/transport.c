@@ -67,7 +67,7 @@ static void lower_line(struct virtio_dev *v) {
 
 void virtio_interrupt(struct virtio_dev *v, uint8_t isr_bits) {
 	v->isr |= isr_bits;
-	if (pci_config_get(&v->pci, PCI_COMMAND, 2) & PCI_COMMAND_INTX_DISABLE)
+	if (pci_command(&v->pci) & PCI_COMMAND_INTX_DISABLE)
 		return;
 	if (!v->irq_level && v->set_irq(v->irq_arg, true) == 0)
 		v->irq_level = true;
