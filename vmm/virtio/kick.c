@@ -50,8 +50,8 @@ static void run_queues(struct virtio_kick *k, const struct pollfd *p) {
 		if (!(p[q].revents & POLLIN) || read(k->fd[q], &count, sizeof(count)) < 0)
 			continue;
 		pthread_mutex_lock(&v->lock);
-		if (virtio_running(v) && pci_io_enabled(&v->pci) && v->vq[q].enabled)
-			v->type->notify(v, q);
+		if (pci_io_enabled(&v->pci))	/* as virtio_bar_io asks of an exit */
+			virtio_notify(v, (uint32_t)q);
 		pthread_mutex_unlock(&v->lock);
 	}
 }

@@ -176,6 +176,11 @@ static void common_write(struct virtio_dev *v, unsigned offset, uint32_t value) 
 		queue_write(v, selected(v), offset, value);
 }
 
+void virtio_notify(struct virtio_dev *v, uint32_t q) {
+	if (virtio_running(v) && q < (uint32_t)v->type->queues && v->vq[q].enabled)
+		v->type->notify(v, (int)q);
+}
+
 /* One access to the BAR, at OFFSET, of SIZE bytes; the caller holds the lock. */
 void virtio_bar_access(struct virtio_dev *v, unsigned offset, unsigned size, bool write,
 		       uint32_t *value) {
@@ -187,8 +192,7 @@ void virtio_bar_access(struct virtio_dev *v, unsigned offset, unsigned size, boo
 		else
 			*value = common_read(v, offset, size);
 	} else if (offset == VIRTIO_BAR_NOTIFY && write) {
-		if (virtio_running(v) && *value < (uint32_t)v->type->queues && v->vq[*value].enabled)
-			v->type->notify(v, (int)*value);
+		virtio_notify(v, *value);
 	} else if (offset == VIRTIO_BAR_ISR && !write) {
 		*value = v->isr;	/* reading acknowledges (4.1.4.5.1) */
 		v->isr = 0;

@@ -132,6 +132,9 @@ void virtio_interrupt(struct virtio_dev *v, uint8_t isr_bits);
 /* The driver's data is bad: say WHY once, set DEVICE_NEEDS_RESET. */
 void virtio_needs_reset(struct virtio_dev *v, const char *why);
 bool virtio_running(const struct virtio_dev *v);	/* DRIVER_OK, not broken */
+/* The driver wrote Q to the notify register (an exit, or KVM's eventfd:
+ * kick.c): the device runs the queue if it may. The caller holds the lock. */
+void virtio_notify(struct virtio_dev *v, uint32_t q);
 
 /* queue.c */
 /* The next chain of Q into C: 1, 0 when none waits, -1 (and the device
