@@ -15,7 +15,7 @@ load helpers
 @test "--version prints the version" {
 	vmm -V
 	expect_status 0
-	[ "$(cat "$out")" = "mini-kvm 0.2.0" ]
+	[ "$(cat "$out")" = "mini-kvm 0.3.0" ]
 }
 
 @test "no arguments: usage error 64" {

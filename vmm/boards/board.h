@@ -72,6 +72,17 @@ int board_claim(struct guest *g, int claimed, const char *what);
 confine_fn *board_confine(const struct guest *g);	/* a device thread's filter */
 void board_stop(struct guest *g);	/* every board's struct board.stop */
 
+/* Each board's devices, once its VM and vCPU exist: for its boot, and for
+ * rebuild.c's. */
+int board_real_devices(struct guest *g);	/* seed.c */
+int board_protected_devices(struct guest *g);
+int board_long_devices(struct guest *g);	/* long.c */
+int board_linux_devices(struct guest *g);	/* linux.c */
+/* rebuild.c: the machine of the board named BOARD -- VM, irqchip if
+ * IRQCHIP, vCPU, devices -- on memory already in g->mem, with neither an
+ * image loaded nor a CPU state set: a saved guest's (vmm/snapshot). */
+int board_rebuild(struct guest *g, const struct image *img, const char *board, bool irqchip);
+
 /* pci.c: a PCI bus, and on it a virtio-blk device for each --disk, a
  * virtio-net device for --net and a virtio-balloon for --balloon (none: no
  * bus, unless ALWAYS: a Linux kernel looks for one). */

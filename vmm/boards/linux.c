@@ -32,7 +32,7 @@ static int build(struct guest *g, const struct image *img, const struct linux_bo
 
 /* What a PC kernel finds beyond the UART: the clock, the reset ports, a
  * PCI bus with a virtio-blk device for each --disk. */
-static int attach_pc(struct guest *g) {
+int board_linux_devices(struct guest *g) {
 	struct board_devices *d = g->board_state;
 
 	return board_claim(g, rtc_register(&d->rtc, &g->pio), "CMOS clock") ?:
@@ -55,7 +55,7 @@ static int boot_linux(struct guest *g, const struct image *img) {
 		rc = EXIT_GUEST_CRASHED;
 		goto out;
 	}
-	rc = build(g, img, &b) ?: attach_pc(g);
+	rc = build(g, img, &b) ?: board_linux_devices(g);
 out:
 	linux_finish(&b);
 	return rc;

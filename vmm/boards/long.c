@@ -12,6 +12,10 @@ static bool claims_elf64(const struct image *img) {
 	return img->format == IMAGE_ELF64;
 }
 
+int board_long_devices(struct guest *g) {
+	return board_attach_uart(g, false) ?: board_attach_keyboard(g);
+}
+
 /* An ELF64 file at its physical addresses; the CPUID before the CPU state,
  * which KVM accepts only from a vCPU whose CPUID says it has long mode. */
 static int boot_long_board(struct guest *g, const struct image *img) {
@@ -23,8 +27,7 @@ static int boot_long_board(struct guest *g, const struct image *img) {
 	       image_load_elf(img, &elf_class64, &g->mem, &elf, g->name) ?:
 	       vm_create(g->kvm, &g->vm, &g->mem, g->name) ?: vcpu_create(&g->vm, g->name) ?:
 	       vm_set_cpuid(g->kvm, &g->vm, true, g->name) ?:
-	       cpu_setup_long(&g->vm, &g->mem, elf.entry, g->name) ?:
-	       board_attach_uart(g, false) ?: board_attach_keyboard(g);
+	       cpu_setup_long(&g->vm, &g->mem, elf.entry, g->name) ?: board_long_devices(g);
 }
 
 const struct board board_long = {

@@ -12,9 +12,12 @@ static bool claims_flat(const struct image *img) {
 	return img->format == IMAGE_FLAT;
 }
 
+int board_real_devices(struct guest *g) {
+	return board_attach_uart(g, false);
+}
+
 static int boot_real_board(struct guest *g, const struct image *img) {
-	return board_start(g, img, false, false) ?: boot_real(g, img) ?:
-	       board_attach_uart(g, false);
+	return board_start(g, img, false, false) ?: boot_real(g, img) ?: board_real_devices(g);
 }
 
 const struct board board_real = {
@@ -26,10 +29,14 @@ static bool claims_elf32(const struct image *img) {
 	return img->format == IMAGE_ELF32;
 }
 
+int board_protected_devices(struct guest *g) {
+	return board_attach_uart(g, false) ?: board_attach_keyboard(g) ?:
+	       board_attach_pci(g, false);
+}
+
 static int boot_protected_board(struct guest *g, const struct image *img) {
 	return board_start(g, img, false, true) ?: boot_protected(g, img) ?:
-	       vm_set_cpuid(g->kvm, &g->vm, true, g->name) ?: board_attach_uart(g, false) ?:
-	       board_attach_keyboard(g) ?: board_attach_pci(g, false);
+	       vm_set_cpuid(g->kvm, &g->vm, true, g->name) ?: board_protected_devices(g);
 }
 
 const struct board board_protected = {

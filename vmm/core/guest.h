@@ -57,9 +57,10 @@ struct board {
 /* The files a guest's vCPU thread (or a device's thread) keeps using once
  * confined, beyond stdin, stdout and stderr: a disk (pread, pwrite), a
  * debugger's socket (read, write, recv, and the debug ioctls), a network
- * device's tap (read and write whole frames), an eventfd (read). */
+ * device's tap (read and write whole frames), an eventfd (read), the file
+ * a snapshot goes to (written, its length set). */
 enum guest_file_use { GUEST_FILE_DISK, GUEST_FILE_DEBUGGER, GUEST_FILE_NETWORK,
-		      GUEST_FILE_EVENT };
+		      GUEST_FILE_EVENT, GUEST_FILE_SNAPSHOT };
 #define GUEST_FILES_MAX 8
 struct guest_files {
 	struct guest_file {
@@ -79,6 +80,9 @@ struct guest_hooks {		/* any of them may be NULL */
 	const char *(*diagnose)(struct guest *g);
 	/* Each exit, before it is handled (--verbose). */
 	void (*trace)(struct guest *g);
+	/* The supervisor got GUEST_SAVE_SIGNAL: save the stopped guest (its
+	 * vCPU thread calls this between two exits); its exit status. */
+	int (*save)(struct guest *g);
 };
 
 /* Why a debugger gets the guest: before its first instruction, at a
@@ -167,6 +171,7 @@ void vcpu_kick(pthread_t thread);
 
 /* supervisor.c */
 #define GUEST_DONE_SIGNAL SIGUSR2	/* a guest thread to the supervisor: finished */
+#define GUEST_SAVE_SIGNAL SIGUSR1	/* the user: save the guests (guest_hooks.save) */
 int guests_wait(struct guest *guests, int count, double timeout, const sigset_t *signals);
 
 #endif

@@ -31,6 +31,8 @@ static struct run_result hc_getchar(struct hypercalls *hc, struct kvm_regs *regs
 
 	console_flush(hc->out);	/* the prompt before the wait */
 	byte = input_getc(hc->in, hc->stop);
+	if (byte == INPUT_EOF && (hc->interrupted = hc->stop && atomic_load(hc->stop)))
+		return RUN_ON;	/* stopped, not answered: a saved guest asks again */
 	regs->rax = byte == INPUT_EOF ? HC_EOF : (uint64_t)byte;
 	return RUN_ON;
 }
@@ -50,6 +52,8 @@ static struct run_result hc_read(struct hypercalls *hc, struct kvm_regs *regs) {
 
 	console_flush(hc->out);
 	n = buf ? input_read(hc->in, buf, HC_ARG2(regs), hc->stop) : 0;
+	if (n < 0 && (hc->interrupted = hc->stop && atomic_load(hc->stop)))
+		return RUN_ON;
 	regs->rax = !buf ? HC_ERR_FAULT : n < 0 ? HC_ERR_IO : (uint64_t)n;
 	return RUN_ON;
 }

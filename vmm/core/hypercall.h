@@ -25,7 +25,8 @@ struct hypercalls {
 	struct guest_memory *mem;
 	struct console *out;
 	struct input *in;		/* NULL: no stdin */
-	const atomic_bool *stop;	/* set: a wait for input ends */
+	const atomic_bool *stop;	/* set: a wait for input ends ... */
+	bool interrupted;		/* ... unanswered: its OUT is to be run again */
 	struct kvm_run *run;		/* the vCPU's registers, synced on each exit */
 	struct timespec start;		/* HC_CLOCK counts from here */
 	struct {

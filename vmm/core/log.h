@@ -6,6 +6,8 @@
 #ifndef CORE_LOG_H
 #define CORE_LOG_H
 
+#define MINI_KVM_VERSION "0.3.0"	/* --version, and in every snapshot file */
+
 #include <stdbool.h>
 #include <sysexits.h>
 

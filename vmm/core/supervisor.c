@@ -1,7 +1,8 @@
 /*
  * supervisor: the main thread's part while guests run. It sleeps in
  * sigtimedwait until a guest finishes (GUEST_DONE_SIGNAL), the user sends
- * SIGINT or SIGTERM, or --timeout passes; then it asks the others to stop,
+ * one of the program's SIGNALS (SIGINT, SIGTERM, and GUEST_SAVE_SIGNAL when
+ * the program can save a guest), or --timeout passes; then it asks the others to stop,
  * kicking them until they have. Guests never wait for one another: each
  * runs on its own thread in its own VM.
  */
@@ -61,7 +62,7 @@ int guests_wait(struct guest *guests, int count, double timeout, const sigset_t 
 
 		wait = stopping ? (struct timespec){ .tv_nsec = 50000000 } : time_until(&deadline);
 		signo = sigtimedwait(signals, NULL, stopping || timeout > 0 ? &wait : NULL);
-		if (signo == SIGINT || signo == SIGTERM)
+		if (signo > 0 && signo != GUEST_DONE_SIGNAL)	/* SIGINT, SIGTERM, a save */
 			stopped_by = signo;
 		if (stopped_by || (signo < 0 && errno == EAGAIN)) {
 			stopping = true;

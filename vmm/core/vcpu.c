@@ -138,7 +138,7 @@ struct run_result vcpu_handle_exit(struct guest *g) {
  * call of the thread (a read of stdin, a wait for the debugger) returns
  * EINTR too: the handler is installed without SA_RESTART.
  */
-#define VCPU_KICK_SIGNAL SIGUSR1
+#define VCPU_KICK_SIGNAL SIGRTMIN	/* SIGUSR1 is the user's: GUEST_SAVE_SIGNAL */
 static _Thread_local struct kvm_run *running;
 
 static void on_kick(int signo) {
@@ -161,6 +161,8 @@ void vcpu_kick(pthread_t thread) {
 int guest_stopped(struct guest *g) {
 	int signo = atomic_load(&g->stop_signal);
 
+	if (signo == GUEST_SAVE_SIGNAL && g->hooks && g->hooks->save)
+		return g->hooks->save(g);
 	if (signo) {
 		log_error(g->name, "stopped by SIG%s", sigabbrev_np(signo));
 		return EXIT_SIGNAL_BASE + signo;

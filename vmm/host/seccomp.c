@@ -73,9 +73,11 @@ static int allow_if(scmp_filter_ctx ctx, int syscall, unsigned arg, uint64_t val
 }
 
 /* A disk: sectors read and written where the guest says, and flushed
- * (virtio-blk's flush request). */
+ * (virtio-blk's flush request); its size and time, for a snapshot. */
 static int allow_disk(scmp_filter_ctx ctx, int fd) {
-	return allow_if(ctx, SCMP_SYS(pread64), 0, (uint64_t)fd) ?:
+	return allow_if(ctx, SCMP_SYS(fstat), 0, (uint64_t)fd) ?:
+	       allow_if(ctx, SCMP_SYS(newfstatat), 0, (uint64_t)fd) ?:
+	       allow_if(ctx, SCMP_SYS(pread64), 0, (uint64_t)fd) ?:
 	       allow_if(ctx, SCMP_SYS(pwrite64), 0, (uint64_t)fd) ?:
 	       allow_if(ctx, SCMP_SYS(preadv), 0, (uint64_t)fd) ?:
 	       allow_if(ctx, SCMP_SYS(pwritev), 0, (uint64_t)fd) ?:
@@ -98,12 +100,29 @@ static int allow_network(scmp_filter_ctx ctx, int fd) {
 	       allow_if(ctx, SCMP_SYS(writev), 0, (uint64_t)fd);
 }
 
+/* A snapshot's file, and the ioctls that read the state it holds
+ * (vmm/snapshot/cpu.c). */
+static const unsigned long snapshot_ioctls[] = {
+	KVM_GET_REGS, KVM_GET_XSAVE, KVM_GET_XCRS, KVM_GET_DEBUGREGS, KVM_GET_MSRS,
+	KVM_GET_MSR_INDEX_LIST, KVM_GET_VCPU_EVENTS, KVM_GET_MP_STATE, KVM_GET_LAPIC,
+	KVM_GET_CPUID2, KVM_GET_IRQCHIP, KVM_GET_PIT2, KVM_GET_CLOCK,
+};
+static int allow_snapshot(scmp_filter_ctx ctx, int fd) {
+	int rc = allow_if(ctx, SCMP_SYS(pwrite64), 0, (uint64_t)fd) ?:
+		 allow_if(ctx, SCMP_SYS(ftruncate), 0, (uint64_t)fd);
+
+	for (size_t i = 0; !rc && i < sizeof(snapshot_ioctls) / sizeof(snapshot_ioctls[0]); i++)
+		rc = allow_if(ctx, SCMP_SYS(ioctl), 1, snapshot_ioctls[i]);
+	return rc;
+}
+
 static int allow_file(scmp_filter_ctx ctx, const struct guest_file *f) {
 	switch (f->use) {
 	case GUEST_FILE_DISK: return allow_disk(ctx, f->fd);
 	case GUEST_FILE_DEBUGGER: return allow_debugger(ctx, f->fd);
 	case GUEST_FILE_NETWORK: return allow_network(ctx, f->fd);
 	case GUEST_FILE_EVENT: return allow_if(ctx, SCMP_SYS(read), 0, (uint64_t)f->fd);
+	case GUEST_FILE_SNAPSHOT: return allow_snapshot(ctx, f->fd);
 	}
 	return -EINVAL;
 }

@@ -73,7 +73,7 @@ static void config_write(struct pci_device *d, unsigned offset, unsigned size, u
 			d->bar_sizing[(offset - PCI_BAR0) / 4] = value == 0xffffffff;
 	} else if (offset == PCI_COMMAND && size >= 2) {
 		__atomic_store_n((uint16_t *)(d->config + PCI_COMMAND),	/* pci_command() */
-				 (uint16_t)(value & (PCI_COMMAND_IO | PCI_COMMAND_INTX_DISABLE | 0x4)),
+				 (uint16_t)(value & PCI_COMMAND_WRITABLE),
 				 __ATOMIC_RELAXED);
 	} else if (offset == PCI_INTERRUPT_LINE && size == 1) {
 		/* A scratch register for the guest's notes (PCI 3.0, 6.2.4): it

@@ -22,7 +22,10 @@
 #define PCI_DEVICE_ID 0x02
 #define PCI_COMMAND 0x04
 #define PCI_COMMAND_IO 0x0001		/* I/O space decoding on */
+#define PCI_COMMAND_MASTER 0x0004	/* the device may access memory */
 #define PCI_COMMAND_INTX_DISABLE 0x0400
+/* The command bits a driver can set here: the rest read as 0. */
+#define PCI_COMMAND_WRITABLE (PCI_COMMAND_IO | PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE)
 #define PCI_STATUS 0x06
 #define PCI_STATUS_CAP_LIST 0x0010
 #define PCI_STATUS_INTERRUPT 0x0008

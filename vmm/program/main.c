@@ -13,6 +13,8 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,10 +24,13 @@
 #include "gdb/gdb.h"
 #include "host/host.h"
 #include "program.h"
+#include "snapshot/snapshot.h"
 
-/* Tried in this order: the first board that claims an image runs it. */
+/* Tried in this order: the first board that claims an image runs it.
+ * --restore: only a snapshot, which no other board could run. */
 static const struct board *const boards[] = { &board_linux, &board_long, &board_protected,
 					       &board_real, NULL };
+static const struct board *const restore_boards[] = { &board_snapshot, NULL };
 
 /* "guests/real/hello.bin" -> "hello" */
 void guest_name_from_path(char *name, size_t size, const char *path) {
@@ -50,7 +55,8 @@ static bool use_color(const struct options *opts) {
 static struct guest_hooks hooks_for(const struct options *opts) {
 	return (struct guest_hooks){ .confine = opts->no_seccomp ? NULL : seccomp_confine,
 				     .diagnose = host_cannot_run,
-				     .trace = opts->verbose ? trace_exit : NULL };
+				     .trace = opts->verbose ? trace_exit : NULL,
+				     .save = opts->snapshot ? snapshot_save : NULL };
 }
 
 /* Step 2. Only the first guest reads stdin and has the --disk; the others
@@ -65,7 +71,8 @@ static void guests_init(struct guest *guests, const struct options *opts,
 		struct guest *g = &guests[i];
 
 		*g = (struct guest){ .image_path = opts->images[i], .config = &opts->guest,
-				     .board_config = &board[i > 0], .boards = boards,
+				     .board_config = &board[i > 0],
+				     .boards = opts->restore[0] ? restore_boards : boards,
 				     .hooks = hooks, .kvm = kvm,
 				     .input = i == 0 ? stdin_input : NULL,
 				     .supervisor = pthread_self() };
@@ -82,14 +89,17 @@ static void guests_init(struct guest *guests, const struct options *opts,
 }
 
 /* Step 4's precondition. SIGINT, SIGTERM and GUEST_DONE_SIGNAL are blocked
- * here, before any thread exists, so every thread inherits the mask and
+ * here (and with --snapshot, GUEST_SAVE_SIGNAL: SIGUSR1), before any
+ * thread exists, so every thread inherits the mask and
  * only the supervisor takes them, with sigtimedwait. A closed stdout must
  * not kill us: SIGPIPE is ignored and the write fails instead. */
-static void block_supervisor_signals(sigset_t *signals) {
+static void block_supervisor_signals(sigset_t *signals, bool save) {
 	sigemptyset(signals);
 	sigaddset(signals, SIGINT);
 	sigaddset(signals, SIGTERM);
 	sigaddset(signals, GUEST_DONE_SIGNAL);
+	if (save)	/* --snapshot */
+		sigaddset(signals, GUEST_SAVE_SIGNAL);
 	pthread_sigmask(SIG_BLOCK, signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -102,6 +112,30 @@ static void hold_standard_fds(void) {
 	for (int fd = 0; fd <= 2; fd++)
 		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF && open("/dev/null", O_RDONLY) != fd)
 			_exit(EX_OSERR);
+}
+
+/* --snapshot FILE: the guest's file, made now, unnamed; its disks by
+ * their absolute paths, which a restore elsewhere can open. */
+static int snapshot_file_for(struct guest *g, const char *path) {
+	static char absolute[BOARD_DISKS_MAX][PATH_MAX];
+	struct board_config *c = (struct board_config *)g->board_config;
+	int fd = snapshot_file_open(path, g->name);
+
+	if (fd < 0)
+		return -fd;
+	for (int i = 0; i < c->disk_count; i++)
+		if (realpath(c->disks[i].path, absolute[i]))
+			c->disks[i].path = absolute[i];
+	return guest_add_file(g, fd, GUEST_FILE_SNAPSHOT) < 0 ? EX_SOFTWARE : 0;
+}
+
+/* After the run: FILE gets its name if the guest was saved into it. */
+static int snapshot_file_done(struct guest *g, const char *path, int stopped_by) {
+	int fd = g->files.file[0].fd;	/* the first: added before the boot */
+
+	if (stopped_by != GUEST_SAVE_SIGNAL || g->status != 0)
+		return close(fd), 0;
+	return snapshot_file_keep(fd, path, g->name);
 }
 
 /* Steps 3 to 6, once the guests are named. */
@@ -121,12 +155,18 @@ static int run(struct guest *guests, const struct options *opts, struct kvm *kvm
 			return status;
 		guests[0].debug = &debugger.hook;
 	}
+	if (opts->snapshot && (status = snapshot_file_for(&guests[0], opts->snapshot)) != 0)
+		return status;
 	vcpu_kick_setup();
 	seccomp_report_setup();
-	block_supervisor_signals(&signals);
+	block_supervisor_signals(&signals, opts->snapshot);
 	for (int i = 0; i < opts->image_count; i++)
 		guest_start(&guests[i]);
 	stopped_by = guests_wait(guests, opts->image_count, opts->guest.timeout, &signals);
+	if (opts->snapshot)
+		status = snapshot_file_done(&guests[0], opts->snapshot, stopped_by);
+	if (stopped_by == GUEST_SAVE_SIGNAL)
+		stopped_by = 0;	/* saved: the guest's status, 0 if all went well */
 
 	/* Step 6. One guest: its status; several: the first non-zero one. */
 	for (int i = 0; i < opts->image_count; i++) {
@@ -148,6 +188,10 @@ int main(int argc, char **argv) {
 	int status;
 
 	hold_standard_fds();
+	/* One malloc arena for every thread: glibc's per-thread arenas read
+	 * /proc/sys/vm/overcommit_memory when they shrink, and a confined
+	 * guest thread may not open files (the main arena shrinks with brk). */
+	mallopt(M_ARENA_MAX, 1);
 	switch (options_parse(argc, argv, &opts)) {
 	case OPTIONS_DONE: return 0;
 	case OPTIONS_BAD: return EX_USAGE;

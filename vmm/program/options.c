@@ -15,6 +15,7 @@
 
 static const char usage[] =
 	"Usage: mini-kvm [OPTIONS] IMAGE...\n"
+	"       mini-kvm [OPTIONS] --restore FILE\n"
 	"Run each IMAGE as a guest in its own KVM virtual machine, all in parallel.\n"
 	"A flat binary is a 16-bit real-mode program, loaded and started at 0; an\n"
 	"ELF32 file is a 32-bit protected-mode program (Multiboot state, ELF entry);\n"
@@ -42,6 +43,10 @@ static const char usage[] =
 	"      --irqchip=WHEN  on, off or auto (default): give protected-mode guests\n"
 	"                      KVM's interrupt controllers and timer; auto follows\n"
 	"                      the guest's ELF note (docs/writing-guests.md)\n"
+	"      --snapshot FILE  on SIGUSR1, save the guest to FILE and exit 0 (one\n"
+	"                      guest; not with --net, --balloon or --gdb)\n"
+	"      --restore FILE  resume the guest saved in FILE, in place of IMAGE;\n"
+	"                      its memory, devices and disks come from FILE\n"
 	"      --no-seccomp    run guest threads without their seccomp filter\n"
 	"                      (for valgrind and debuggers; see docs/security.md)\n"
 	"  -v, --verbose       describe every VM exit on stderr\n"
@@ -152,7 +157,7 @@ static int parse_net(const char *text, struct board_config *board) {
 }
 
 enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP, OPT_INITRD,
-       OPT_APPEND, OPT_GDB, OPT_NET, OPT_BALLOON };
+       OPT_APPEND, OPT_GDB, OPT_NET, OPT_BALLOON, OPT_SNAPSHOT, OPT_RESTORE };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
@@ -163,8 +168,51 @@ static const struct option long_options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
+	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "gdb", required_argument, NULL, OPT_GDB }, { NULL, 0, NULL, 0 },
 };
+
+/* --snapshot saves one guest, and only devices that can be saved. */
+static enum options_result snapshot_options(const struct options *opts) {
+	const char *refused = opts->board.tap ? "--net (virtio-net)" :
+			      opts->board.balloon ? "--balloon (virtio-balloon)" :
+			      opts->gdb ? "--gdb" : NULL;
+
+	if (!opts->snapshot)
+		return OPTIONS_RUN;
+	if (opts->image_count > 1) {
+		log_error(NULL, "--snapshot saves one guest; %d images given", opts->image_count);
+		return OPTIONS_BAD;
+	}
+	if (refused) {
+		log_error(NULL, "--snapshot: a guest with %s cannot be saved", refused);
+		return OPTIONS_BAD;
+	}
+	return OPTIONS_RUN;
+}
+
+/* --restore FILE: the machine comes from the file, and nothing else. */
+static enum options_result restore_options(struct options *opts, int images) {
+	const struct board_config *b = &opts->board;
+	const char *from_file = opts->guest.memory ? "--memory" : b->disk_count ? "--disk" :
+				b->tap ? "--net" : b->balloon ? "--balloon" :
+				b->initrd ? "--initrd" : b->append ? "--append" :
+				opts->guest.irqchip != IRQCHIP_AUTO ? "--irqchip" : NULL;
+
+	if (images > 0) {
+		log_error(NULL, "--restore takes no IMAGE: the machine comes from the snapshot");
+		return OPTIONS_BAD;
+	}
+	if (from_file || opts->gdb) {
+		log_error(NULL, "--restore: %s %s", from_file ? from_file : "--gdb", from_file ?
+			  "comes from the snapshot file" : "cannot debug a restored guest");
+		return OPTIONS_BAD;
+	}
+	opts->images = opts->restore;
+	opts->image_count = 1;
+	return snapshot_options(opts);
+}
 
 /* One option: 0 ok, -1 usage error, 1 help or version printed. */
 static int apply_option(int c, struct options *opts, char **argv) {
@@ -184,6 +232,8 @@ static int apply_option(int c, struct options *opts, char **argv) {
 		opts->gdb = optarg;
 		return 0;
 	case OPT_NO_SECCOMP: opts->no_seccomp = true; return 0;
+	case OPT_SNAPSHOT: opts->snapshot = optarg; return 0;
+	case OPT_RESTORE: opts->restore[0] = optarg; return 0;
 	case OPT_IRQCHIP: return parse_irqchip(optarg, &opts->guest.irqchip);
 	case 'v': opts->verbose = true; return 0;
 	case OPT_STATS: opts->stats = opts->guest.stats = true; return 0;
@@ -209,6 +259,8 @@ enum options_result options_parse(int argc, char **argv, struct options *opts) {
 	while ((c = getopt_long(argc, argv, ":m:vt:hV", long_options, NULL)) != -1)
 		if ((r = apply_option(c, opts, argv)) != 0)
 			return r > 0 ? OPTIONS_DONE : OPTIONS_BAD;
+	if (opts->restore[0])
+		return restore_options(opts, argc - optind);
 	if (optind >= argc) {
 		log_error(NULL, "no image given (usage: mini-kvm [OPTIONS] IMAGE...)");
 		return OPTIONS_BAD;
@@ -220,5 +272,5 @@ enum options_result options_parse(int argc, char **argv, struct options *opts) {
 	}
 	opts->images = argv + optind;
 	opts->image_count = argc - optind;
-	return OPTIONS_RUN;
+	return snapshot_options(opts);
 }

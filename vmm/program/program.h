@@ -12,7 +12,6 @@
 #include "boards/board.h"
 #include "core/guest.h"
 
-#define MINI_KVM_VERSION "0.2.0"
 #define GUESTS_MAX 64		/* threads, VMs and file descriptors stay bounded */
 
 /* options.c */
@@ -20,6 +19,8 @@ struct options {
 	struct guest_config guest;	/* the core's part */
 	struct board_config board;	/* the boards' part (--disk: the first guest's) */
 	const char *gdb;		/* --gdb PORT|PATH: debug the first guest */
+	const char *snapshot;		/* --snapshot FILE: save the guest there on SIGUSR1 */
+	char *restore[1];		/* --restore FILE: the one "image" */
 	bool no_seccomp;		/* --no-seccomp: for valgrind and debuggers */
 	bool verbose, stats, no_color;
 	int image_count;

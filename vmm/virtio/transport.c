@@ -33,7 +33,7 @@ static bool aligned(uint64_t gpa, uint64_t alignment) {
 
 /* The three areas, each inside RAM and aligned as spec 2.7 (table) says.
  * RAM does not move: the host addresses stay good until reset. */
-static bool enable_queue(struct virtio_dev *v, struct virtq *q, const char **why) {
+bool virtq_enable(struct virtio_dev *v, struct virtq *q, const char **why) {
 	uint64_t n = q->size;
 
 	if (n == 0 || n > VIRTQ_MAX || (n & (n - 1))) {
@@ -147,7 +147,7 @@ static void put_half(uint64_t *reg, unsigned half, uint32_t value) {
 static void queue_write(struct virtio_dev *v, struct virtq *q, unsigned offset, uint32_t value) {
 	const char *why;
 
-	if (offset == Q_ENABLE && value == 1 && !q->enabled && !enable_queue(v, q, &why))
+	if (offset == Q_ENABLE && value == 1 && !q->enabled && !virtq_enable(v, q, &why))
 		virtio_needs_reset(v, why);
 	if (q->enabled)		/* the rest is the driver's only before enabling */
 		return;

@@ -115,6 +115,24 @@ struct virtio_dev {
 };
 
 /* device.c: the device on the PCI bus */
+/* saved.c: what a snapshot keeps of a device, the registers its driver
+ * wrote; loaded back with the same checks as the driver's writes. */
+struct virtio_saved {
+	uint8_t pci_config[PCI_CONFIG_SIZE];	/* its command, line and window bytes */
+	uint8_t bar_sizing[PCI_BARS];
+	uint8_t status, config_generation, isr, irq_level;
+	uint16_t queue_select, reserved;
+	uint32_t device_feature_select, driver_feature_select;
+	uint64_t driver_features;
+	struct virtq_saved {
+		uint64_t desc_gpa, avail_gpa, used_gpa;
+		uint16_t size, enabled, last_avail, used_idx;
+	} vq[VIRTIO_QUEUES_MAX];
+};
+void virtio_save(struct virtio_dev *v, struct virtio_saved *s);
+/* 0, or -1 with WHY: the saved state is not one a driver could have made. */
+int virtio_load(struct virtio_dev *v, const struct virtio_saved *s, const char **why);
+
 void virtio_init(struct virtio_dev *v, const struct virtio_type *type, void *device,
 		 uint64_t features, void *config, uint32_t config_size, struct guest_memory *mem,
 		 const char *who);
@@ -139,6 +157,9 @@ void virtio_notify(struct virtio_dev *v, uint32_t q);
 /* queue.c */
 /* The next chain of Q into C: 1, 0 when none waits, -1 (and the device
  * needs a reset) when the driver's ring or descriptors are bad. */
+/* Check Q's size and rings (inside RAM, aligned) and enable it: true, or
+ * false with WHY. */
+bool virtq_enable(struct virtio_dev *v, struct virtq *q, const char **why);
 int virtq_pop(struct virtio_dev *v, struct virtq *q, struct virtq_chain *c);
 /* Give C's head back with WRITTEN bytes written into its buffers. */
 void virtq_push(struct virtq *q, const struct virtq_chain *c, uint32_t written);

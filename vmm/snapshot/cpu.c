@@ -1,0 +1,288 @@
+/*
+ * cpu: the processor's part of a snapshot -- the vCPU's registers and
+ * everything KVM keeps for it, and the VM's interrupt controllers and
+ * clocks. Each is one KVM_GET_* ioctl to save and its KVM_SET_* to
+ * restore (KVM API 4.x: each ioctl's section), in an order that matters
+ * (snapshot_restore_cpu says why).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "core/log.h"
+#include "snapshot.h"
+
+#define MSRS_MAX 512
+#define CPUID_MAX 256
+
+/* A KVM struct with a header and entries, with room for MAX of them. */
+struct msrs {
+	struct kvm_msrs header;
+	struct kvm_msr_entry entry[MSRS_MAX];
+};
+struct cpuid {
+	struct kvm_cpuid2 header;
+	struct kvm_cpuid_entry2 entry[CPUID_MAX];
+};
+
+/* One fixed-size state: GET it with REQUEST into a section. */
+static int save_one(struct snapshot *s, int fd, unsigned long request, const char *name,
+		    enum snapshot_type type, uint32_t instance, void *buf, size_t size,
+		    const char *who) {
+	if (kvm_ioctl(fd, request, buf, name, who) < 0)
+		return EX_OSERR;
+	return snapshot_add(s, type, instance, buf, size) < 0 ? EX_OSERR : 0;
+}
+#define SAVE(s, fd, req, type, inst, buf, who) \
+	save_one(s, fd, req, #req, type, inst, buf, sizeof(*(buf)), who)
+
+/* Every MSR KVM lists (KVM_GET_MSR_INDEX_LIST: the ones it saves and the
+ * ones it emulates) that this vCPU has. KVM_GET_MSRS stops at the first it
+ * cannot read and says how many it read: that one is skipped. */
+static int save_msrs(struct snapshot *s, struct guest *g) {
+	struct { struct kvm_msr_list header; uint32_t index[MSRS_MAX]; } list;
+	struct msrs request;
+	struct kvm_msr_entry saved[MSRS_MAX];
+	uint32_t n = 0;
+
+	list.header.nmsrs = MSRS_MAX;
+	if (KVM_IOCTL(g->kvm->fd, KVM_GET_MSR_INDEX_LIST, &list, g->name) < 0)
+		return EX_OSERR;
+	for (uint32_t at = 0; at < list.header.nmsrs;) {
+		int got;
+
+		request.header = (struct kvm_msrs){ .nmsrs = list.header.nmsrs - at };
+		for (uint32_t i = 0; i < request.header.nmsrs; i++)
+			request.entry[i] = (struct kvm_msr_entry){ .index = list.index[at + i] };
+		if ((got = ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &request)) < 0)
+			return log_error(g->name, "snapshot: KVM_GET_MSRS failed"), EX_OSERR;
+		memcpy(&saved[n], request.entry, (size_t)got * sizeof(saved[0]));
+		n += (uint32_t)got;
+		at += (uint32_t)got + 1;	/* past the one it could not read */
+	}
+	return snapshot_add(s, SNAP_MSRS, 0, saved, n * sizeof(saved[0])) < 0 ? EX_OSERR : 0;
+}
+
+/* KVM finishes an exit's instruction (an IN's data into a register, a
+ * string I/O's next round) on the next KVM_RUN: until then the registers
+ * are not the guest's. A KVM_RUN with immediate_exit set finishes it and
+ * returns at once; this is what KVM API 5 ("immediate_exit") says to do
+ * before saving a vCPU. A string I/O may need another exit: handled. */
+static int finish_exit(struct guest *g) {
+	struct kvm_run *run = g->vm.run;
+	int rc;
+
+	for (;;) {
+		run->immediate_exit = 1;
+		rc = ioctl(g->vm.vcpu_fd, KVM_RUN, 0);
+		run->immediate_exit = 0;
+		if (g->queued.replay && g->queued.replay(g, g->queued.arg).ends)
+			return EX_SOFTWARE;
+		if (rc < 0)
+			return errno == EINTR ? 0 : (log_error(g->name, "snapshot: KVM_RUN failed"),
+						     EX_OSERR);
+		if (vcpu_handle_exit(g).ends)
+			return log_error(g->name, "snapshot: the guest ended while being saved"),
+			       EX_SOFTWARE;
+	}
+}
+
+static int save_cpuid(struct snapshot *s, struct guest *g) {
+	struct cpuid c = { .header.nent = CPUID_MAX };
+
+	if (KVM_IOCTL(g->vm.vcpu_fd, KVM_GET_CPUID2, &c, g->name) < 0)
+		return EX_OSERR;
+	return snapshot_add(s, SNAP_CPUID, 0, c.entry, c.header.nent * sizeof(c.entry[0])) < 0
+	       ? EX_OSERR : 0;
+}
+
+static int save_irqchip(struct snapshot *s, struct guest *g) {
+	static const enum snapshot_type types[] = { SNAP_PIC_MASTER, SNAP_PIC_SLAVE, SNAP_IOAPIC };
+	struct kvm_pit_state2 pit;
+	struct kvm_lapic_state lapic;
+	struct kvm_mp_state mp;
+	int rc = 0;
+
+	for (uint32_t chip = 0; !rc && chip < 3; chip++) {
+		struct kvm_irqchip c = { .chip_id = chip };
+
+		rc = SAVE(s, g->vm.fd, KVM_GET_IRQCHIP, types[chip], 0, &c, g->name);
+	}
+	return rc ?: SAVE(s, g->vm.fd, KVM_GET_PIT2, SNAP_PIT, 0, &pit, g->name) ?:
+	       SAVE(s, g->vm.vcpu_fd, KVM_GET_LAPIC, SNAP_LAPIC, 0, &lapic, g->name) ?:
+	       SAVE(s, g->vm.vcpu_fd, KVM_GET_MP_STATE, SNAP_MP_STATE, 0, &mp, g->name);
+}
+
+/* The registers. A hypercall that a save interrupted while it waited for
+ * input (HC_GETCHAR, HC_READ) was not answered: the guest is saved at its
+ * OUT, with the call's number still in EAX, to make it again when resumed.
+ * (KVM steps past an OUT only on the next KVM_RUN, so RIP at the exit is
+ * the OUT's: arch/x86/kvm/x86.c, complete_fast_pio_out.) */
+static int save_regs(struct snapshot *s, struct guest *g, uint64_t exit_rip, bool redo) {
+	struct kvm_regs regs;
+
+	if (KVM_IOCTL(g->vm.vcpu_fd, KVM_GET_REGS, &regs, g->name) < 0)
+		return EX_OSERR;
+	if (redo)
+		regs.rip = exit_rip;
+	return snapshot_add(s, SNAP_REGS, 0, &regs, sizeof(regs)) < 0 ? EX_OSERR : 0;
+}
+
+int snapshot_save_cpu(struct snapshot *s, struct guest *g) {
+	uint64_t exit_rip = g->vm.run->s.regs.regs.rip;
+	bool redo = g->hc.interrupted;
+	struct kvm_sregs sregs;
+	struct kvm_xsave xsave;
+	struct kvm_xcrs xcrs;
+	struct kvm_debugregs debug;
+	struct kvm_vcpu_events events;
+	struct kvm_clock_data clock;
+	int fd = g->vm.vcpu_fd, rc = finish_exit(g);
+
+	return rc ?: save_cpuid(s, g) ?: save_regs(s, g, exit_rip, redo) ?:
+	       SAVE(s, fd, KVM_GET_SREGS, SNAP_SREGS, 0, &sregs, g->name) ?:
+	       SAVE(s, fd, KVM_GET_XSAVE, SNAP_XSAVE, 0, &xsave, g->name) ?:
+	       SAVE(s, fd, KVM_GET_XCRS, SNAP_XCRS, 0, &xcrs, g->name) ?:
+	       SAVE(s, fd, KVM_GET_DEBUGREGS, SNAP_DEBUGREGS, 0, &debug, g->name) ?:
+	       save_msrs(s, g) ?:
+	       SAVE(s, fd, KVM_GET_VCPU_EVENTS, SNAP_EVENTS, 0, &events, g->name) ?:
+	       SAVE(s, g->vm.fd, KVM_GET_CLOCK, SNAP_CLOCK, 0, &clock, g->name) ?:
+	       (g->vm.irqchip ? save_irqchip(s, g) : 0);
+}
+
+/* Restoring: each section into its KVM_SET_* ioctl. */
+static int load_one(const struct snapshot *s, int fd, unsigned long request, const char *name,
+		    enum snapshot_type type, void *buf, size_t size, const char *who) {
+	int rc = snapshot_get(s, type, 0, buf, size, who);
+
+	if (rc == 0 && kvm_ioctl(fd, request, buf, name, who) < 0)
+		rc = EX_DATAERR;	/* KVM refused the saved state */
+	return rc;
+}
+#define LOAD(s, fd, req, type, buf, who) load_one(s, fd, req, #req, type, buf, sizeof(*(buf)), who)
+
+/* A table section (CPUID entries, MSRs) of at most MAX entries of SIZE. */
+static int table(const struct snapshot *s, enum snapshot_type type, void *dst, size_t size,
+		 uint32_t max, uint32_t *count, const char *who) {
+	size_t bytes = 0;
+	const void *p = snapshot_find(s, type, 0, &bytes);
+
+	if (!p || bytes % size || bytes / size > max) {
+		log_error(who, "snapshot: section %u (%s) is %s", type,
+			  type == SNAP_CPUID ? "CPUID" : "MSRs", p ? "malformed" : "missing");
+		return EX_DATAERR;
+	}
+	memcpy(dst, p, bytes);
+	*count = (uint32_t)(bytes / size);
+	return 0;
+}
+
+static int load_cpuid(const struct snapshot *s, struct guest *g) {
+	struct cpuid c;
+	int rc = table(s, SNAP_CPUID, c.entry, sizeof(c.entry[0]), CPUID_MAX, &c.header.nent,
+		       g->name);
+
+	if (rc || c.header.nent == 0)	/* a real-mode guest: KVM's default CPU */
+		return rc;
+	return KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_CPUID2, &c, g->name) < 0 ? EX_DATAERR : 0;
+}
+
+/* Does the vCPU hold E's value already? */
+static bool msr_holds(struct guest *g, const struct kvm_msr_entry *e) {
+	struct { struct kvm_msrs header; struct kvm_msr_entry e; } now = {
+		.header.nmsrs = 1, .e.index = e->index };
+
+	return ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &now) == 1 && now.e.data == e->data;
+}
+
+/* KVM_SET_MSRS sets them in order and says how many it set. Some it
+ * refuses on some machines even with the value it gave (KVM's async page
+ * fault MSR without an in-kernel LAPIC): if the vCPU already holds that
+ * value, nothing is lost; anything else is a restore that would not be
+ * the guest that was saved. */
+static int load_msrs(const struct snapshot *s, struct guest *g) {
+	struct msrs m = { 0 };
+	uint32_t count;
+	int rc = table(s, SNAP_MSRS, m.entry, sizeof(m.entry[0]), MSRS_MAX, &count, g->name);
+
+	for (uint32_t at = 0; !rc && at < count;) {
+		struct msrs part = { .header.nmsrs = count - at };
+		int set;
+
+		memcpy(part.entry, &m.entry[at], part.header.nmsrs * sizeof(m.entry[0]));
+		set = ioctl(g->vm.vcpu_fd, KVM_SET_MSRS, &part);
+		at += set < 0 ? 0 : (uint32_t)set;
+		if (at == count)
+			break;
+		if (set < 0 || !msr_holds(g, &m.entry[at])) {
+			log_error(g->name, "snapshot: KVM refused MSR 0x%x", m.entry[at].index);
+			rc = EX_DATAERR;
+		}
+		at++;
+	}
+	return rc;
+}
+
+/* The VM: its PIT, and the PICs and IOAPIC, whose line levels include
+ * the devices' (restored after). */
+static int load_irqchip(const struct snapshot *s, struct guest *g) {
+	static const enum snapshot_type types[] = { SNAP_PIC_MASTER, SNAP_PIC_SLAVE, SNAP_IOAPIC };
+	struct kvm_pit_state2 pit;
+	int rc = 0;
+
+	for (uint32_t chip = 0; !rc && chip < 3; chip++) {
+		struct kvm_irqchip c;
+
+		rc = snapshot_get(s, types[chip], 0, &c, sizeof(c), g->name);
+		if (!rc && (c.chip_id != chip || KVM_IOCTL(g->vm.fd, KVM_SET_IRQCHIP, &c,
+							   g->name) < 0))
+			rc = EX_DATAERR;
+	}
+	return rc ?: LOAD(s, g->vm.fd, KVM_SET_PIT2, SNAP_PIT, &pit, g->name);
+}
+
+/*
+ * The order is KVM's, not ours to choose:
+ *  - CPUID first: KVM checks the registers against it (KVM_SET_SREGS
+ *    refuses CR4 bits, KVM_SET_XCRS XCR0 bits, KVM_SET_MSRS MSRs that the
+ *    guest's CPUID does not have; KVM API 4.46, "KVM_SET_CPUID2").
+ *  - SREGS before LAPIC: the APIC base register (in sregs) says whether
+ *    the LAPIC is in xAPIC or x2APIC mode, which is how KVM_SET_LAPIC reads
+ *    its ID (KVM API 4.57, "KVM_GET_LAPIC").
+ *  - MSRs after the LAPIC: MSR_IA32_TSC_DEADLINE arms the LAPIC's timer,
+ *    which KVM_SET_LAPIC would reset.
+ *  - vCPU events last: a pending exception, interrupt or NMI (KVM API 4.31,
+ *    "KVM_SET_VCPU_EVENTS") would be lost to an ioctl after them.
+ * The clock before any of it: KVM_SET_CLOCK sets kvmclock's base, which
+ * the guest reads through MSRs restored next; with it, guest time goes on
+ * from where it was saved (KVM API 4.50).
+ */
+int snapshot_restore_cpu(const struct snapshot *s, struct guest *g) {
+	struct kvm_regs regs;
+	struct kvm_sregs sregs;
+	struct kvm_xsave xsave;
+	struct kvm_xcrs xcrs;
+	struct kvm_debugregs debug;
+	struct kvm_vcpu_events events;
+	struct kvm_clock_data clock;
+	struct kvm_lapic_state lapic;
+	struct kvm_mp_state mp;
+	int fd = g->vm.vcpu_fd, rc;
+
+	if ((rc = snapshot_get(s, SNAP_CLOCK, 0, &clock, sizeof(clock), g->name)))
+		return rc;
+	clock.flags = 0;	/* (the saved flags are KVM's remarks, not requests) */
+	if (KVM_IOCTL(g->vm.fd, KVM_SET_CLOCK, &clock, g->name) < 0)
+		return EX_DATAERR;
+	return (g->vm.irqchip ? load_irqchip(s, g) : 0) ?: load_cpuid(s, g) ?:
+	       (g->vm.irqchip ? LOAD(s, fd, KVM_SET_MP_STATE, SNAP_MP_STATE, &mp, g->name) : 0) ?:
+	       LOAD(s, fd, KVM_SET_REGS, SNAP_REGS, &regs, g->name) ?:
+	       LOAD(s, fd, KVM_SET_SREGS, SNAP_SREGS, &sregs, g->name) ?:
+	       LOAD(s, fd, KVM_SET_XSAVE, SNAP_XSAVE, &xsave, g->name) ?:
+	       LOAD(s, fd, KVM_SET_XCRS, SNAP_XCRS, &xcrs, g->name) ?:
+	       LOAD(s, fd, KVM_SET_DEBUGREGS, SNAP_DEBUGREGS, &debug, g->name) ?:
+	       (g->vm.irqchip ? LOAD(s, fd, KVM_SET_LAPIC, SNAP_LAPIC, &lapic, g->name) : 0) ?:
+	       load_msrs(s, g) ?:
+	       LOAD(s, fd, KVM_SET_VCPU_EVENTS, SNAP_EVENTS, &events, g->name);
+}
