@@ -20,14 +20,14 @@ ASAN_OBJS := $(VMM_SRCS:%.c=$(B)/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(B)/asan/%.o) $(filter-out %/program/main.o,$(ASAN_OBJS))
 
-GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart
+GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart spin
 GUEST_BINS  := $(GUESTS:%=$(B)/guests/real/%.bin)
 TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S tests/hostile/*.S))
 # (defined before the rules: a rule's prerequisites are expanded as it is read)
 FUZZ_NAMES := image hypercall uart options bzimage gdb virtio
 FUZZERS    := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 PM_GUESTS      := hello uart
-LONG_GUESTS    := hello fib
+LONG_GUESTS    := hello fib spin
 PM_GUEST_ELFS  := $(PM_GUESTS:%=$(B)/guests/protected/%.elf)
 PM_TEST_GUESTS := $(patsubst %.c,$(B)/%.elf,$(wildcard tests/guests/*.c)) \
                   $(patsubst %.c,$(B)/%.elf64,$(wildcard tests/long/*.c))

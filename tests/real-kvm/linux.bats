@@ -6,20 +6,9 @@
 # so tests/kvm-tier/check runs this file on one; nothing here is skipped.
 
 load ../integration/helpers
+load initramfs
 
 KERNEL=build/kvm-tier/vmlinuz
-BUSYBOX=$PWD/build/kvm-tier/busybox
-
-# make_initramfs: busybox as /bin/busybox, linux-init as /init.
-make_initramfs() {
-	local root=$BATS_TEST_TMPDIR/root
-	mkdir -p "$root/bin" "$root/dev"
-	cp "$BUSYBOX" "$root/bin/busybox"
-	cp tests/real-kvm/linux-init "$root/init"
-	chmod 755 "$root/init"
-	(cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null) >"$BATS_TEST_TMPDIR/initrd"
-}
-
 # boots_to_init KERNEL: the --append token, a line typed, reboot.
 boots_to_init() {
 	local token="t$RANDOM$RANDOM" text kernel=$1

@@ -116,26 +116,26 @@ static void hold_standard_fds(void) {
 
 /* --snapshot FILE: the guest's file, made now, unnamed; its disks by
  * their absolute paths, which a restore elsewhere can open. */
+static struct snapshot_file saved_to;
+
 static int snapshot_file_for(struct guest *g, const char *path) {
 	static char absolute[BOARD_DISKS_MAX][PATH_MAX];
 	struct board_config *c = (struct board_config *)g->board_config;
-	int fd = snapshot_file_open(path, g->name);
+	int rc = snapshot_file_open(&saved_to, path, g->name);
 
-	if (fd < 0)
-		return -fd;
+	if (rc)
+		return rc;
 	for (int i = 0; i < c->disk_count; i++)
 		if (realpath(c->disks[i].path, absolute[i]))
 			c->disks[i].path = absolute[i];
-	return guest_add_file(g, fd, GUEST_FILE_SNAPSHOT) < 0 ? EX_SOFTWARE : 0;
+	return guest_add_file(g, saved_to.fd, GUEST_FILE_SNAPSHOT) < 0 ? EX_SOFTWARE : 0;
 }
 
 /* After the run: FILE gets its name if the guest was saved into it. */
 static int snapshot_file_done(struct guest *g, const char *path, int stopped_by) {
-	int fd = g->files.file[0].fd;	/* the first: added before the boot */
-
 	if (stopped_by != GUEST_SAVE_SIGNAL || g->status != 0)
-		return close(fd), 0;
-	return snapshot_file_keep(fd, path, g->name);
+		ftruncate(saved_to.fd, 0);	/* (whatever it holds is not to be kept) */
+	return snapshot_file_keep(&saved_to, path, g->name);
 }
 
 /* Steps 3 to 6, once the guests are named. */
@@ -145,6 +145,8 @@ static int run(struct guest *guests, const struct options *opts, struct kvm *kvm
 	char why[256];
 	int status = 0, stopped_by;
 
+	if (opts->restore[0] && (status = snapshot_check_file(opts->restore[0], guests[0].name)))
+		return status;	/* a bad file is said as such, with KVM or without */
 	if ((status = kvm_open(kvm, why, sizeof(why))) != 0) {
 		for (int i = 0; i < opts->image_count; i++)
 			log_error(guests[i].name, "%s", why);
@@ -185,6 +187,7 @@ int main(int argc, char **argv) {
 	struct options opts;
 	struct guest *guests;
 	struct kvm kvm = { .fd = -1 };
+	sigset_t save;
 	int status;
 
 	hold_standard_fds();
@@ -192,6 +195,12 @@ int main(int argc, char **argv) {
 	 * /proc/sys/vm/overcommit_memory when they shrink, and a confined
 	 * guest thread may not open files (the main arena shrinks with brk). */
 	mallopt(M_ARENA_MAX, 1);
+	/* SIGUSR1 saves a guest (--snapshot), at any moment: blocked from the
+	 * start, so that one sent while we start up waits for the supervisor
+	 * instead of ending the process. Without --snapshot it stays ignored. */
+	sigemptyset(&save);
+	sigaddset(&save, GUEST_SAVE_SIGNAL);
+	pthread_sigmask(SIG_BLOCK, &save, NULL);
 	switch (options_parse(argc, argv, &opts)) {
 	case OPTIONS_DONE: return 0;
 	case OPTIONS_BAD: return EX_USAGE;

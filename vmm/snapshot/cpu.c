@@ -13,14 +13,9 @@
 #include "core/log.h"
 #include "snapshot.h"
 
-#define MSRS_MAX 512
 #define CPUID_MAX 256
 
 /* A KVM struct with a header and entries, with room for MAX of them. */
-struct msrs {
-	struct kvm_msrs header;
-	struct kvm_msr_entry entry[MSRS_MAX];
-};
 struct cpuid {
 	struct kvm_cpuid2 header;
 	struct kvm_cpuid_entry2 entry[CPUID_MAX];
@@ -36,33 +31,6 @@ static int save_one(struct snapshot *s, int fd, unsigned long request, const cha
 }
 #define SAVE(s, fd, req, type, inst, buf, who) \
 	save_one(s, fd, req, #req, type, inst, buf, sizeof(*(buf)), who)
-
-/* Every MSR KVM lists (KVM_GET_MSR_INDEX_LIST: the ones it saves and the
- * ones it emulates) that this vCPU has. KVM_GET_MSRS stops at the first it
- * cannot read and says how many it read: that one is skipped. */
-static int save_msrs(struct snapshot *s, struct guest *g) {
-	struct { struct kvm_msr_list header; uint32_t index[MSRS_MAX]; } list;
-	struct msrs request;
-	struct kvm_msr_entry saved[MSRS_MAX];
-	uint32_t n = 0;
-
-	list.header.nmsrs = MSRS_MAX;
-	if (KVM_IOCTL(g->kvm->fd, KVM_GET_MSR_INDEX_LIST, &list, g->name) < 0)
-		return EX_OSERR;
-	for (uint32_t at = 0; at < list.header.nmsrs;) {
-		int got;
-
-		request.header = (struct kvm_msrs){ .nmsrs = list.header.nmsrs - at };
-		for (uint32_t i = 0; i < request.header.nmsrs; i++)
-			request.entry[i] = (struct kvm_msr_entry){ .index = list.index[at + i] };
-		if ((got = ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &request)) < 0)
-			return log_error(g->name, "snapshot: KVM_GET_MSRS failed"), EX_OSERR;
-		memcpy(&saved[n], request.entry, (size_t)got * sizeof(saved[0]));
-		n += (uint32_t)got;
-		at += (uint32_t)got + 1;	/* past the one it could not read */
-	}
-	return snapshot_add(s, SNAP_MSRS, 0, saved, n * sizeof(saved[0])) < 0 ? EX_OSERR : 0;
-}
 
 /* KVM finishes an exit's instruction (an IN's data into a register, a
  * string I/O's next round) on the next KVM_RUN: until then the registers
@@ -145,7 +113,7 @@ int snapshot_save_cpu(struct snapshot *s, struct guest *g) {
 	       SAVE(s, fd, KVM_GET_XSAVE, SNAP_XSAVE, 0, &xsave, g->name) ?:
 	       SAVE(s, fd, KVM_GET_XCRS, SNAP_XCRS, 0, &xcrs, g->name) ?:
 	       SAVE(s, fd, KVM_GET_DEBUGREGS, SNAP_DEBUGREGS, 0, &debug, g->name) ?:
-	       save_msrs(s, g) ?:
+	       snapshot_save_msrs(s, g) ?:
 	       SAVE(s, fd, KVM_GET_VCPU_EVENTS, SNAP_EVENTS, 0, &events, g->name) ?:
 	       SAVE(s, g->vm.fd, KVM_GET_CLOCK, SNAP_CLOCK, 0, &clock, g->name) ?:
 	       (g->vm.irqchip ? save_irqchip(s, g) : 0);
@@ -162,9 +130,8 @@ static int load_one(const struct snapshot *s, int fd, unsigned long request, con
 }
 #define LOAD(s, fd, req, type, buf, who) load_one(s, fd, req, #req, type, buf, sizeof(*(buf)), who)
 
-/* A table section (CPUID entries, MSRs) of at most MAX entries of SIZE. */
-static int table(const struct snapshot *s, enum snapshot_type type, void *dst, size_t size,
-		 uint32_t max, uint32_t *count, const char *who) {
+int snapshot_table(const struct snapshot *s, enum snapshot_type type, void *dst, size_t size,
+		   uint32_t max, uint32_t *count, const char *who) {
 	size_t bytes = 0;
 	const void *p = snapshot_find(s, type, 0, &bytes);
 
@@ -180,48 +147,12 @@ static int table(const struct snapshot *s, enum snapshot_type type, void *dst, s
 
 static int load_cpuid(const struct snapshot *s, struct guest *g) {
 	struct cpuid c;
-	int rc = table(s, SNAP_CPUID, c.entry, sizeof(c.entry[0]), CPUID_MAX, &c.header.nent,
+	int rc = snapshot_table(s, SNAP_CPUID, c.entry, sizeof(c.entry[0]), CPUID_MAX, &c.header.nent,
 		       g->name);
 
 	if (rc || c.header.nent == 0)	/* a real-mode guest: KVM's default CPU */
 		return rc;
 	return KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_CPUID2, &c, g->name) < 0 ? EX_DATAERR : 0;
-}
-
-/* Does the vCPU hold E's value already? */
-static bool msr_holds(struct guest *g, const struct kvm_msr_entry *e) {
-	struct { struct kvm_msrs header; struct kvm_msr_entry e; } now = {
-		.header.nmsrs = 1, .e.index = e->index };
-
-	return ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &now) == 1 && now.e.data == e->data;
-}
-
-/* KVM_SET_MSRS sets them in order and says how many it set. Some it
- * refuses on some machines even with the value it gave (KVM's async page
- * fault MSR without an in-kernel LAPIC): if the vCPU already holds that
- * value, nothing is lost; anything else is a restore that would not be
- * the guest that was saved. */
-static int load_msrs(const struct snapshot *s, struct guest *g) {
-	struct msrs m = { 0 };
-	uint32_t count;
-	int rc = table(s, SNAP_MSRS, m.entry, sizeof(m.entry[0]), MSRS_MAX, &count, g->name);
-
-	for (uint32_t at = 0; !rc && at < count;) {
-		struct msrs part = { .header.nmsrs = count - at };
-		int set;
-
-		memcpy(part.entry, &m.entry[at], part.header.nmsrs * sizeof(m.entry[0]));
-		set = ioctl(g->vm.vcpu_fd, KVM_SET_MSRS, &part);
-		at += set < 0 ? 0 : (uint32_t)set;
-		if (at == count)
-			break;
-		if (set < 0 || !msr_holds(g, &m.entry[at])) {
-			log_error(g->name, "snapshot: KVM refused MSR 0x%x", m.entry[at].index);
-			rc = EX_DATAERR;
-		}
-		at++;
-	}
-	return rc;
 }
 
 /* The VM: its PIT, and the PICs and IOAPIC, whose line levels include
@@ -242,6 +173,29 @@ static int load_irqchip(const struct snapshot *s, struct guest *g) {
 	return rc ?: LOAD(s, g->vm.fd, KVM_SET_PIT2, SNAP_PIT, &pit, g->name);
 }
 
+/* The special registers, with one correction on AMD. KVM's SVM reports
+ * TR as busy whatever the VMCB holds (arch/x86/kvm/svm/svm.c,
+ * svm_get_segment: "the busy flag in the tr selector isn't exported"), and
+ * the VMCB holds it as SVM hardware stores it after LTR, available (type
+ * 9); AMD's VMRUN does not check it. Given back busy, QEMU's emulated SVM
+ * (the tier) aborts at the guest's next interrupt from ring 3 ("invalid
+ * tss type"). Intel's VM entry requires it busy: there it stays. */
+#define SEG_TYPE_TSS_AVAILABLE 0x9
+#define SEG_TYPE_TSS_BUSY 0xb
+static int load_sregs(const struct snapshot *s, struct guest *g) {
+	struct kvm_sregs sregs;
+	char vendor[16];
+	uint64_t xsave;
+	int rc = snapshot_get(s, SNAP_SREGS, 0, &sregs, sizeof(sregs), g->name);
+
+	snapshot_host_cpu(vendor, &xsave);
+	if (strcmp(vendor, "AuthenticAMD") == 0 && sregs.tr.type == SEG_TYPE_TSS_BUSY)
+		sregs.tr.type = SEG_TYPE_TSS_AVAILABLE;
+	if (rc == 0 && KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_SREGS, &sregs, g->name) < 0)
+		rc = EX_DATAERR;
+	return rc;
+}
+
 /*
  * The order is KVM's, not ours to choose:
  *  - CPUID first: KVM checks the registers against it (KVM_SET_SREGS
@@ -260,7 +214,6 @@ static int load_irqchip(const struct snapshot *s, struct guest *g) {
  */
 int snapshot_restore_cpu(const struct snapshot *s, struct guest *g) {
 	struct kvm_regs regs;
-	struct kvm_sregs sregs;
 	struct kvm_xsave xsave;
 	struct kvm_xcrs xcrs;
 	struct kvm_debugregs debug;
@@ -278,11 +231,11 @@ int snapshot_restore_cpu(const struct snapshot *s, struct guest *g) {
 	return (g->vm.irqchip ? load_irqchip(s, g) : 0) ?: load_cpuid(s, g) ?:
 	       (g->vm.irqchip ? LOAD(s, fd, KVM_SET_MP_STATE, SNAP_MP_STATE, &mp, g->name) : 0) ?:
 	       LOAD(s, fd, KVM_SET_REGS, SNAP_REGS, &regs, g->name) ?:
-	       LOAD(s, fd, KVM_SET_SREGS, SNAP_SREGS, &sregs, g->name) ?:
+	       load_sregs(s, g) ?:
 	       LOAD(s, fd, KVM_SET_XSAVE, SNAP_XSAVE, &xsave, g->name) ?:
 	       LOAD(s, fd, KVM_SET_XCRS, SNAP_XCRS, &xcrs, g->name) ?:
 	       LOAD(s, fd, KVM_SET_DEBUGREGS, SNAP_DEBUGREGS, &debug, g->name) ?:
 	       (g->vm.irqchip ? LOAD(s, fd, KVM_SET_LAPIC, SNAP_LAPIC, &lapic, g->name) : 0) ?:
-	       load_msrs(s, g) ?:
+	       snapshot_load_msrs(s, g) ?:
 	       LOAD(s, fd, KVM_SET_VCPU_EVENTS, SNAP_EVENTS, &events, g->name);
 }

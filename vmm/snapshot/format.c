@@ -175,8 +175,6 @@ static int read_all(int fd, void *p, size_t len, uint64_t at) {
 }
 
 static int check_header(const struct snapshot_header *h, uint64_t size, char *why, size_t n) {
-	if (memcmp(h->magic, SNAPSHOT_MAGIC, 8) != 0)
-		return bad(why, n, "not a mini-kvm snapshot (no MKVMSNAP magic)");
 	if (h->format != SNAPSHOT_FORMAT || h->header_size != sizeof(*h))
 		return bad(why, n, "snapshot format %u from mini-kvm %.16s; this mini-kvm %s reads "
 			   "format %u", h->format, h->version, MINI_KVM_VERSION, SNAPSHOT_FORMAT);
@@ -221,11 +219,15 @@ int snapshot_read(struct snapshot *s, int fd, char *why, size_t why_size) {
 	uint64_t data_at;
 	int rc;
 
+	ssize_t got;
+
 	*s = (struct snapshot){ 0 };
-	errno = 0;
-	if (fstat(fd, &st) < 0 || read_all(fd, &s->header, sizeof(s->header), 0) < 0)
-		return bad(why, why_size, "cannot read its header: %s",
-			   errno ? strerror(errno) : "the file is too short");
+	if (fstat(fd, &st) < 0 || (got = pread(fd, &s->header, sizeof(s->header), 0)) < 0)
+		return bad(why, why_size, "cannot read it: %s", strerror(errno));
+	if (got < 8 || memcmp(s->header.magic, SNAPSHOT_MAGIC, 8) != 0)
+		return bad(why, why_size, "not a mini-kvm snapshot (no MKVMSNAP magic)");
+	if ((size_t)got < sizeof(s->header))
+		return bad(why, why_size, "cut short inside its header (%zd bytes)", got);
 	if ((rc = check_header(&s->header, (uint64_t)st.st_size, why, why_size)))
 		return rc;
 	data_at = table_end(s);

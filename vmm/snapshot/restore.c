@@ -6,7 +6,10 @@
  * the guest was saved on (boards/rebuild.c), then gives the vCPU, the VM
  * and the devices their state back.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 
 #include "core/log.h"
@@ -62,15 +65,37 @@ static void use_saved_disks(struct guest *g, const struct snapshot_machine *m) {
 	g->board_config = &r->config;
 }
 
-static int restore(struct guest *g, const struct image *img) {
-	struct snapshot_machine *m = &((struct restored *)g->board_state)->machine;
-	struct snapshot s;
+/* The file's header and sections read and checked, and its machine record. */
+static int read_checked(int fd, const char *path, struct snapshot *s, struct snapshot_machine *m,
+			const char *who) {
 	char why[256];
-	int rc = snapshot_read(&s, img->fd, why, sizeof(why));
+	int rc = snapshot_read(s, fd, why, sizeof(why));
 
 	if (rc)
-		log_error(g->name, "snapshot '%s': %s", img->path, why);
-	rc = rc ?: check_cpu(&s.header, g->name) ?: snapshot_read_machine(&s, m, g->name);
+		log_error(who, "snapshot '%s': %s", path, why);
+	return rc ?: check_cpu(&s->header, who) ?: snapshot_read_machine(s, m, who);
+}
+
+int snapshot_check_file(const char *path, const char *who) {
+	struct snapshot s = { 0 };
+	struct snapshot_machine m;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0) {
+		log_error(who, "cannot open snapshot '%s': %s", path, strerror(errno));
+		return EX_NOINPUT;
+	}
+	rc = read_checked(fd, path, &s, &m, who);
+	snapshot_free(&s);
+	close(fd);
+	return rc;
+}
+
+static int restore(struct guest *g, const struct image *img) {
+	struct snapshot_machine *m = &((struct restored *)g->board_state)->machine;
+	struct snapshot s = { 0 };
+	int rc = read_checked(img->fd, img->path, &s, m, g->name);
+
 	if (rc == 0) {
 		use_saved_disks(g, m);
 		g->cpu = (enum cpu_mode)m->cpu_mode;

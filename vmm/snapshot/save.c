@@ -20,41 +20,50 @@
 #include "core/log.h"
 #include "snapshot.h"
 
-int snapshot_file_open(const char *path, const char *who) {
+/* Unnamed (O_TMPFILE) where the file system can; else (overlayfs before
+ * Linux 6.6) a named FILE.PID.tmp, removed if never used. */
+int snapshot_file_open(struct snapshot_file *f, const char *path, const char *who) {
 	char folder[PATH_MAX];
-	int fd;
 
 	snprintf(folder, sizeof(folder), "%s", path);
-	fd = open(dirname(folder), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
-	if (fd < 0) {
-		log_error(who, "--snapshot: cannot make a file in %s: %s", folder, strerror(errno));
-		return -EX_CANTCREAT;
+	snprintf(f->tmp, sizeof(f->tmp), "%s.%d.tmp", path, (int)getpid());
+	f->named = false;
+	f->fd = open(dirname(folder), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	if (f->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
+		f->named = true;
+		f->fd = open(f->tmp, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
 	}
-	return fd;
+	if (f->fd < 0) {
+		log_error(who, "--snapshot: cannot make a file in %s: %s", folder, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	return 0;
 }
 
 /* Empty: no guest was saved into it (not signalled, or the save failed,
  * which said why). */
-int snapshot_file_keep(int fd, const char *path, const char *who) {
-	char proc[64], tmp[PATH_MAX];
+int snapshot_file_keep(struct snapshot_file *f, const char *path, const char *who) {
+	char proc[64];
 	struct stat st;
 	int rc = 0;
 
-	if (fstat(fd, &st) < 0 || st.st_size == 0)
+	if (fstat(f->fd, &st) < 0 || st.st_size == 0)
 		goto out;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
-	if (fsync(fd) < 0 || linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) < 0 ||
-	    rename(tmp, path) < 0) {
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+	if (fsync(f->fd) < 0 || (!f->named && linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp,
+						      AT_SYMLINK_FOLLOW) < 0) ||
+	    rename(f->tmp, path) < 0) {
 		log_error(who, "--snapshot: cannot write %s: %s", path, strerror(errno));
-		unlink(tmp);
 		rc = EX_CANTCREAT;
 		goto out;
 	}
+	f->named = false;	/* it is PATH now */
 	log_error(who, "saved to %s: %.1f MB, of which %.1f MB on disk (guest memory that holds "
 		  "only zeros is a hole)", path, st.st_size / 1048576.0, st.st_blocks * 512 / 1048576.0);
 out:
-	close(fd);
+	if (f->named || rc)
+		unlink(f->tmp);
+	close(f->fd);
 	return rc;
 }
 

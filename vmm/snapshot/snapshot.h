@@ -100,6 +100,14 @@ struct snapshot_machine {
 int snapshot_save_cpu(struct snapshot *s, struct guest *g);
 int snapshot_restore_cpu(const struct snapshot *s, struct guest *g);
 
+/* A table section (CPUID entries, MSRs) of at most MAX entries of SIZE
+ * into DST: 0, or EX_DATAERR, said. */
+int snapshot_table(const struct snapshot *s, enum snapshot_type type, void *dst, size_t size,
+		   uint32_t max, uint32_t *count, const char *who);
+/* msrs.c */
+int snapshot_save_msrs(struct snapshot *s, struct guest *g);
+int snapshot_load_msrs(const struct snapshot *s, struct guest *g);
+
 /* machine.c: the machine and its devices */
 int snapshot_save_machine(struct snapshot *s, struct guest *g);
 int snapshot_read_machine(const struct snapshot *s, struct snapshot_machine *m,
@@ -112,12 +120,20 @@ int snapshot_restore_devices(const struct snapshot *s, struct guest *g,
 /* save.c. --snapshot FILE: the file it goes to, created unnamed in FILE's
  * folder at start-up (a run never signalled leaves nothing); after the run,
  * kept under its name if a guest was saved into it. */
-int snapshot_file_open(const char *path, const char *who);	/* fd, or -status */
-int snapshot_file_keep(int fd, const char *path, const char *who);
+struct snapshot_file {
+	int fd;
+	bool named;			/* O_TMPFILE was refused: it is TMP */
+	char tmp[4096];
+};
+int snapshot_file_open(struct snapshot_file *f, const char *path, const char *who);
+int snapshot_file_keep(struct snapshot_file *f, const char *path, const char *who);
 int snapshot_save(struct guest *g);	/* the guest_hooks.save */
 
 /* restore.c: --restore FILE, and the board's state */
 extern const struct board board_snapshot;
+/* Before KVM is opened: is PATH a snapshot this mini-kvm can restore on
+ * this CPU? 0, or an exit status (66 cannot open, 65 bad file), said. */
+int snapshot_check_file(const char *path, const char *who);
 struct restored {
 	struct board_devices devices;	/* first, as in every board's state (board.h) */
 	struct board_config config;	/* the saved machine's disks, ... */
