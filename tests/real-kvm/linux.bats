@@ -9,6 +9,7 @@ load ../integration/helpers
 load initramfs
 
 KERNEL=build/kvm-tier/vmlinuz
+
 # boots_to_init KERNEL: the --append token, a line typed, reboot.
 boots_to_init() {
 	local token="t$RANDOM$RANDOM" text kernel=$1

@@ -85,13 +85,20 @@ static int save_irqchip(struct snapshot *s, struct guest *g) {
 /* The registers. A hypercall that a save interrupted while it waited for
  * input (HC_GETCHAR, HC_READ) was not answered: the guest is saved at its
  * OUT, with the call's number still in EAX, to make it again when resumed.
- * (KVM steps past an OUT only on the next KVM_RUN, so RIP at the exit is
- * the OUT's: arch/x86/kvm/x86.c, complete_fast_pio_out.) */
+ * KVM steps past an OUT only on the next KVM_RUN (finish_exit's), so RIP
+ * at the exit is the OUT's (arch/x86/kvm/x86.c, complete_fast_pio_out).
+ * A KVM that stepped past it before the exit leaves no trace of where it
+ * was: then the save is refused rather than resumed wrong. */
 static int save_regs(struct snapshot *s, struct guest *g, uint64_t exit_rip, bool redo) {
 	struct kvm_regs regs;
 
 	if (KVM_IOCTL(g->vm.vcpu_fd, KVM_GET_REGS, &regs, g->name) < 0)
 		return EX_OSERR;
+	if (redo && regs.rip == exit_rip) {	/* (PVM does; where the OUT was is lost) */
+		log_error(g->name, "snapshot: not saved: this host's KVM steps past an OUT before "
+			  "its exit, so the input call the save interrupted could not be made again");
+		return EX_SOFTWARE;
+	}
 	if (redo)
 		regs.rip = exit_rip;
 	return snapshot_add(s, SNAP_REGS, 0, &regs, sizeof(regs)) < 0 ? EX_OSERR : 0;
@@ -129,21 +136,6 @@ static int load_one(const struct snapshot *s, int fd, unsigned long request, con
 	return rc;
 }
 #define LOAD(s, fd, req, type, buf, who) load_one(s, fd, req, #req, type, buf, sizeof(*(buf)), who)
-
-int snapshot_table(const struct snapshot *s, enum snapshot_type type, void *dst, size_t size,
-		   uint32_t max, uint32_t *count, const char *who) {
-	size_t bytes = 0;
-	const void *p = snapshot_find(s, type, 0, &bytes);
-
-	if (!p || bytes % size || bytes / size > max) {
-		log_error(who, "snapshot: section %u (%s) is %s", type,
-			  type == SNAP_CPUID ? "CPUID" : "MSRs", p ? "malformed" : "missing");
-		return EX_DATAERR;
-	}
-	memcpy(dst, p, bytes);
-	*count = (uint32_t)(bytes / size);
-	return 0;
-}
 
 static int load_cpuid(const struct snapshot *s, struct guest *g) {
 	struct cpuid c;

@@ -266,3 +266,19 @@ int snapshot_get(const struct snapshot *s, enum snapshot_type type, uint32_t ins
 	memcpy(dst, p, size);
 	return 0;
 }
+
+/* A table section (CPUID entries, MSRs): whole entries, at most MAX. */
+int snapshot_table(const struct snapshot *s, enum snapshot_type type, void *dst, size_t size,
+		   uint32_t max, uint32_t *count, const char *who) {
+	size_t bytes = 0;
+	const void *p = snapshot_find(s, type, 0, &bytes);
+
+	if (!p || bytes % size || bytes / size > max) {
+		log_error(who, "snapshot: section %u (%s) is %s", type,
+			  type == SNAP_CPUID ? "CPUID" : "MSRs", p ? "malformed" : "missing");
+		return EX_DATAERR;
+	}
+	memcpy(dst, p, bytes);
+	*count = (uint32_t)(bytes / size);
+	return 0;
+}
