@@ -24,7 +24,7 @@ GUESTS      := minimal hello counter multiplication fibonacci matrix echo uart s
 GUEST_BINS  := $(GUESTS:%=$(B)/guests/real/%.bin)
 TEST_GUESTS := $(patsubst %.S,$(B)/%.bin,$(wildcard tests/guests/*.S tests/hostile/*.S))
 # (defined before the rules: a rule's prerequisites are expanded as it is read)
-FUZZ_NAMES := image hypercall uart options bzimage gdb virtio
+FUZZ_NAMES := image hypercall uart options bzimage gdb virtio snapshot
 FUZZERS    := $(FUZZ_NAMES:%=$(B)/fuzz/fuzz_%)
 PM_GUESTS      := hello uart
 LONG_GUESTS    := hello fib spin

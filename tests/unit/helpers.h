@@ -68,5 +68,6 @@ int test_gdb(void);
 int test_vcpu(void);
 int test_virtio(void);
 int test_virtio_devices(void);
+int test_snapshot(void);
 
 #endif

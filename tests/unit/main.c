@@ -20,6 +20,7 @@ int main(void)
 	failures += test_vcpu();
 	failures += test_virtio();
 	failures += test_virtio_devices();
+	failures += test_snapshot();
 	failures += test_seccomp();
 	return failures != 0;
 }

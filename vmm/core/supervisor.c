@@ -62,7 +62,7 @@ int guests_wait(struct guest *guests, int count, double timeout, const sigset_t 
 
 		wait = stopping ? (struct timespec){ .tv_nsec = 50000000 } : time_until(&deadline);
 		signo = sigtimedwait(signals, NULL, stopping || timeout > 0 ? &wait : NULL);
-		if (signo > 0 && signo != GUEST_DONE_SIGNAL)	/* SIGINT, SIGTERM, a save */
+		if (signo > 0 && signo != GUEST_DONE_SIGNAL && !stopped_by)	/* the first */
 			stopped_by = signo;
 		if (stopped_by || (signo < 0 && errno == EAGAIN)) {
 			stopping = true;

@@ -105,7 +105,7 @@ static int allow_network(scmp_filter_ctx ctx, int fd) {
 static const unsigned long snapshot_ioctls[] = {
 	KVM_GET_REGS, KVM_GET_XSAVE, KVM_GET_XCRS, KVM_GET_DEBUGREGS, KVM_GET_MSRS,
 	KVM_GET_MSR_INDEX_LIST, KVM_GET_VCPU_EVENTS, KVM_GET_MP_STATE, KVM_GET_LAPIC,
-	KVM_GET_CPUID2, KVM_GET_IRQCHIP, KVM_GET_PIT2, KVM_GET_CLOCK,
+	KVM_GET_CPUID2, KVM_GET_IRQCHIP, KVM_GET_PIT2, KVM_GET_CLOCK, KVM_GET_TSC_KHZ,
 };
 static int allow_snapshot(scmp_filter_ctx ctx, int fd) {
 	int rc = allow_if(ctx, SCMP_SYS(pwrite64), 0, (uint64_t)fd) ?:

@@ -121,21 +121,29 @@ static struct snapshot_file saved_to;
 static int snapshot_file_for(struct guest *g, const char *path) {
 	static char absolute[BOARD_DISKS_MAX][PATH_MAX];
 	struct board_config *c = (struct board_config *)g->board_config;
-	int rc = snapshot_file_open(&saved_to, path, g->name);
+	int rc;
 
-	if (rc)
-		return rc;
-	for (int i = 0; i < c->disk_count; i++)
+	for (int i = 0; i < c->disk_count; i++) {
 		if (realpath(c->disks[i].path, absolute[i]))
 			c->disks[i].path = absolute[i];
-	return guest_add_file(g, saved_to.fd, GUEST_FILE_SNAPSHOT) < 0 ? EX_SOFTWARE : 0;
+		if (strlen(c->disks[i].path) >= SNAPSHOT_PATH_MAX) {
+			log_error(g->name, "--snapshot: the disk path '%s' is too long to save "
+				  "(at most %d bytes)", c->disks[i].path, SNAPSHOT_PATH_MAX - 1);
+			return EX_USAGE;
+		}
+	}
+	if ((rc = snapshot_file_open(&saved_to, path, g->name)))
+		return rc;
+	return guest_add_file(g, saved_to.fd, GUEST_FILE_SNAPSHOT);	/* (the first: it fits) */
 }
 
 /* After the run: FILE gets its name if the guest was saved into it. */
 static int snapshot_file_done(struct guest *g, const char *path, int stopped_by) {
-	if (stopped_by != GUEST_SAVE_SIGNAL || g->status != 0)
-		ftruncate(saved_to.fd, 0);	/* (whatever it holds is not to be kept) */
-	return snapshot_file_keep(&saved_to, path, g->name);
+	bool asked = stopped_by == GUEST_SAVE_SIGNAL && g->status == 0;
+
+	if (!asked && ftruncate(saved_to.fd, 0) < 0)	/* (not to be kept) */
+		log_error(g->name, "--snapshot: %s", strerror(errno));
+	return snapshot_file_keep(&saved_to, path, asked, g->name);
 }
 
 /* Steps 3 to 6, once the guests are named. */

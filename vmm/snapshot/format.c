@@ -134,6 +134,8 @@ int snapshot_write(struct snapshot *s, int fd, const struct guest_memory *mem) {
 	uint64_t data_at = table_end(s);
 	uint64_t memory_at = (data_at + s->data_len + SNAPSHOT_PAGE - 1) & ~(SNAPSHOT_PAGE - 1ull);
 
+	if (!s->data && reserve(s) < 0)	/* (no section at all) */
+		return -1;
 	memset(s->data + s->data_len, 0, memory_at - data_at - s->data_len);	/* the padding: */
 	s->data_len = memory_at - data_at;	/* read back and checked with the rest */
 	s->header.memory_offset = memory_at;
@@ -174,10 +176,24 @@ static int read_all(int fd, void *p, size_t len, uint64_t at) {
 	return 0;
 }
 
+/* The file's string FIELD of SIZE bytes, for a message: control bytes and
+ * others that are not plain ASCII shown as '?'. */
+static const char *printable(char *out, const char *field, size_t size) {
+	size_t i;
+
+	for (i = 0; i + 1 < size && field[i]; i++)
+		out[i] = field[i] < 0x20 || field[i] > 0x7e ? '?' : field[i];
+	out[i] = '\0';
+	return out;
+}
+
 static int check_header(const struct snapshot_header *h, uint64_t size, char *why, size_t n) {
+	char version[sizeof(h->version) + 1];
+
 	if (h->format != SNAPSHOT_FORMAT || h->header_size != sizeof(*h))
-		return bad(why, n, "snapshot format %u from mini-kvm %.16s; this mini-kvm %s reads "
-			   "format %u", h->format, h->version, MINI_KVM_VERSION, SNAPSHOT_FORMAT);
+		return bad(why, n, "snapshot format %u from mini-kvm %s; this mini-kvm %s reads "
+			   "format %u", h->format, printable(version, h->version, sizeof(version)),
+			   MINI_KVM_VERSION, SNAPSHOT_FORMAT);
 	if (h->file_size != size)
 		return bad(why, n, "the file has %llu bytes, its header says %llu: %s",
 			   (unsigned long long)size, (unsigned long long)h->file_size,
@@ -191,8 +207,9 @@ static int check_header(const struct snapshot_header *h, uint64_t size, char *wh
 	if (h->memory_offset < sizeof(*h) + sizeof(struct snapshot_entry) * h->section_count ||
 	    h->memory_offset - sizeof(*h) - sizeof(struct snapshot_entry) * h->section_count >
 	    SNAPSHOT_DATA_MAX + SNAPSHOT_PAGE)
-		return bad(why, n, "its sections' area is %s", h->memory_offset < sizeof(*h) ?
-			   "negative" : "too large");
+		return bad(why, n, "its sections' area is %s", h->memory_offset <
+			   sizeof(*h) + sizeof(struct snapshot_entry) * h->section_count ?
+			   "overlapping its table" : "too large");
 	return 0;
 }
 
@@ -240,45 +257,4 @@ int snapshot_read(struct snapshot *s, int fd, char *why, size_t why_size) {
 	if (checksum(s) != s->header.checksum)
 		return bad(why, why_size, "its checksum does not match: the file is corrupt");
 	return check_entries(s, data_at, why, why_size);
-}
-
-const void *snapshot_find(const struct snapshot *s, enum snapshot_type type, uint32_t instance,
-			  size_t *size) {
-	for (uint32_t i = 0; i < s->header.section_count; i++) {
-		if (s->entry[i].type == type && s->entry[i].instance == instance) {
-			*size = s->entry[i].size;
-			return s->data + s->entry[i].offset;
-		}
-	}
-	return NULL;
-}
-
-int snapshot_get(const struct snapshot *s, enum snapshot_type type, uint32_t instance,
-		 void *dst, size_t size, const char *who) {
-	size_t found = 0;
-	const void *p = snapshot_find(s, type, instance, &found);
-
-	if (!p || found != size) {
-		log_error(who, "snapshot: section %u.%u is %s (%zu bytes expected)", type, instance,
-			  p ? "of the wrong size" : "missing", size);
-		return EX_DATAERR;
-	}
-	memcpy(dst, p, size);
-	return 0;
-}
-
-/* A table section (CPUID entries, MSRs): whole entries, at most MAX. */
-int snapshot_table(const struct snapshot *s, enum snapshot_type type, void *dst, size_t size,
-		   uint32_t max, uint32_t *count, const char *who) {
-	size_t bytes = 0;
-	const void *p = snapshot_find(s, type, 0, &bytes);
-
-	if (!p || bytes % size || bytes / size > max) {
-		log_error(who, "snapshot: section %u (%s) is %s", type,
-			  type == SNAP_CPUID ? "CPUID" : "MSRs", p ? "malformed" : "missing");
-		return EX_DATAERR;
-	}
-	memcpy(dst, p, bytes);
-	*count = (uint32_t)(bytes / size);
-	return 0;
 }

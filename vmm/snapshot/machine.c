@@ -6,6 +6,7 @@
  * (program/options.c), so every device found here can be.
  */
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -94,16 +95,34 @@ static int save_pci(struct snapshot *s, struct board_devices *d) {
 	return rc;
 }
 
+/* The virtio devices' locks, held from before their state is read until
+ * guest memory is written: a kick thread (virtio/kick.c) takes requests
+ * under its device's lock, and one taken in between would leave the disk,
+ * the rings in memory and the saved indexes disagreeing. */
+void snapshot_hold_devices(struct guest *g, bool hold) {
+	struct board_devices *d = g->board_state;
+
+	for (int i = 0; i < BOARD_DISKS_MAX; i++) {
+		if (!d->blk[i].virtio.type)
+			continue;
+		if (hold)
+			pthread_mutex_lock(&d->blk[i].virtio.lock);
+		else
+			pthread_mutex_unlock(&d->blk[i].virtio.lock);
+	}
+}
+
 int snapshot_save_machine(struct snapshot *s, struct guest *g) {
 	struct board_devices *d = g->board_state;
 	uint8_t kbd_line = d->kbd.line_high;
+	int rc;
 
 	if (d->net.virtio.type || d->balloon.virtio.type) {
 		log_error(g->name, "snapshot: a virtio-net or virtio-balloon device cannot be saved");
 		return EX_SOFTWARE;
 	}
-	if (save_record(s, g))
-		return EX_SOFTWARE;
+	if ((rc = save_record(s, g)))
+		return rc;
 	if ((d->uart.out && save_uart(s, &d->uart) < 0) ||
 	    (d->kbd.in && snapshot_add(s, SNAP_KBD, 0, &kbd_line, 1) < 0) ||
 	    snapshot_add(s, SNAP_RTC, 0, &d->rtc, sizeof(d->rtc)) < 0 ||
@@ -114,7 +133,28 @@ int snapshot_save_machine(struct snapshot *s, struct guest *g) {
 	return 0;
 }
 
-/* Restoring. The record first: what to build. */
+/* Restoring. The record first: what to build. A file names the disks a
+ * restore opens, as a command line would: each must be an absolute path
+ * with no control characters, to a regular file, and is checked for size,
+ * inode and time before the guest runs (check_disks). */
+static int check_disk_path(const struct snapshot_disk *disk, const char *who) {
+	struct stat st;
+
+	for (const char *c = disk->path; *c; c++) {
+		if ((unsigned char)*c < 0x20 || *c == 0x7f) {
+			log_error(who, "snapshot: a disk path holds control characters");
+			return EX_DATAERR;
+		}
+	}
+	if (disk->path[0] != '/' || stat(disk->path, &st) < 0 || !S_ISREG(st.st_mode)) {
+		log_error(who, "snapshot: its disk '%s' is %s", disk->path, disk->path[0] != '/' ?
+			  "not an absolute path" : errno == ENOENT ? "not there any more" :
+			  "not a regular file");
+		return disk->path[0] == '/' && errno == ENOENT ? EX_NOINPUT : EX_DATAERR;
+	}
+	return 0;
+}
+
 int snapshot_read_machine(const struct snapshot *s, struct snapshot_machine *m,
 			  const char *who) {
 	int rc = snapshot_get(s, SNAP_MACHINE, 0, m, sizeof(*m), who);
@@ -122,14 +162,18 @@ int snapshot_read_machine(const struct snapshot *s, struct snapshot_machine *m,
 	if (rc)
 		return rc;
 	m->board[sizeof(m->board) - 1] = '\0';
+	for (char *c = m->board; *c; c++)
+		*c = *c < 0x20 || *c > 0x7e ? '?' : *c;	/* (it appears in messages) */
 	if (m->cpu_mode > CPU_LONG || m->irqchip > 1 || m->vcpus != 1 ||
 	    m->disk_count > BOARD_DISKS_MAX) {
 		log_error(who, "snapshot: its machine record is corrupt");
 		return EX_DATAERR;
 	}
-	for (uint32_t i = 0; i < m->disk_count; i++)
+	for (uint32_t i = 0; !rc && i < m->disk_count; i++) {
 		m->disks[i].path[sizeof(m->disks[i].path) - 1] = '\0';
-	return 0;
+		rc = check_disk_path(&m->disks[i], who);
+	}
+	return rc;
 }
 
 /* Each disk is the file it was: same size, inode and time of change. */

@@ -11,17 +11,23 @@
 #include "snapshot.h"
 
 #define MSRS_MAX 512
-struct msrs {			/* a kvm_msrs with room for MSRS_MAX entries */
+/* KVM's structs with room for their entries (unions: a struct that ends
+ * in a flexible array cannot be followed by more members). */
+union msrs {
 	struct kvm_msrs header;
-	struct kvm_msr_entry entry[MSRS_MAX];
+	uint8_t room[sizeof(struct kvm_msrs) + MSRS_MAX * sizeof(struct kvm_msr_entry)];
+};
+union msr_list {
+	struct kvm_msr_list header;
+	uint8_t room[sizeof(struct kvm_msr_list) + MSRS_MAX * sizeof(uint32_t)];
 };
 
 /* Every MSR KVM lists (KVM_GET_MSR_INDEX_LIST: the ones it saves and the
  * ones it emulates) that this vCPU has. KVM_GET_MSRS stops at the first it
  * cannot read and says how many it read: that one is skipped. */
 int snapshot_save_msrs(struct snapshot *s, struct guest *g) {
-	struct { struct kvm_msr_list header; uint32_t index[MSRS_MAX]; } list;
-	struct msrs request;
+	union msr_list list;
+	union msrs request;
 	struct kvm_msr_entry saved[MSRS_MAX];
 	uint32_t n = 0;
 
@@ -33,10 +39,11 @@ int snapshot_save_msrs(struct snapshot *s, struct guest *g) {
 
 		request.header = (struct kvm_msrs){ .nmsrs = list.header.nmsrs - at };
 		for (uint32_t i = 0; i < request.header.nmsrs; i++)
-			request.entry[i] = (struct kvm_msr_entry){ .index = list.index[at + i] };
+			request.header.entries[i] =
+				(struct kvm_msr_entry){ .index = list.header.indices[at + i] };
 		if ((got = ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &request)) < 0)
 			return log_error(g->name, "snapshot: KVM_GET_MSRS failed"), EX_OSERR;
-		memcpy(&saved[n], request.entry, (size_t)got * sizeof(saved[0]));
+		memcpy(&saved[n], request.header.entries, (size_t)got * sizeof(saved[0]));
 		n += (uint32_t)got;
 		at += (uint32_t)got + 1;	/* past the one it could not read */
 	}
@@ -45,10 +52,10 @@ int snapshot_save_msrs(struct snapshot *s, struct guest *g) {
 
 /* Does the vCPU hold E's value already? */
 static bool msr_holds(struct guest *g, const struct kvm_msr_entry *e) {
-	struct { struct kvm_msrs header; struct kvm_msr_entry e; } now = {
-		.header.nmsrs = 1, .e.index = e->index };
+	union msrs now = { .header.nmsrs = 1 };
 
-	return ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &now) == 1 && now.e.data == e->data;
+	now.header.entries[0].index = e->index;
+	return ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &now) == 1 && now.header.entries[0].data == e->data;
 }
 
 /* KVM_SET_MSRS sets them in order and says how many it set. Some it
@@ -57,21 +64,21 @@ static bool msr_holds(struct guest *g, const struct kvm_msr_entry *e) {
  * value, nothing is lost; anything else is a restore that would not be
  * the guest that was saved. */
 int snapshot_load_msrs(const struct snapshot *s, struct guest *g) {
-	struct msrs m = { 0 };
+	struct kvm_msr_entry m[MSRS_MAX];
 	uint32_t count;
-	int rc = snapshot_table(s, SNAP_MSRS, m.entry, sizeof(m.entry[0]), MSRS_MAX, &count, g->name);
+	int rc = snapshot_table(s, SNAP_MSRS, m, sizeof(m[0]), MSRS_MAX, &count, g->name);
 
 	for (uint32_t at = 0; !rc && at < count;) {
-		struct msrs part = { .header.nmsrs = count - at };
+		union msrs part = { .header.nmsrs = count - at };
 		int set;
 
-		memcpy(part.entry, &m.entry[at], part.header.nmsrs * sizeof(m.entry[0]));
+		memcpy(part.header.entries, &m[at], part.header.nmsrs * sizeof(m[0]));
 		set = ioctl(g->vm.vcpu_fd, KVM_SET_MSRS, &part);
 		at += set < 0 ? 0 : (uint32_t)set;
 		if (at == count)
 			break;
-		if (set < 0 || !msr_holds(g, &m.entry[at])) {
-			log_error(g->name, "snapshot: KVM refused MSR 0x%x", m.entry[at].index);
+		if (set < 0 || !msr_holds(g, &m[at])) {
+			log_error(g->name, "snapshot: KVM refused MSR 0x%x", m[at].index);
 			rc = EX_DATAERR;
 		}
 		at++;

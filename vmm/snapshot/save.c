@@ -23,12 +23,19 @@
 /* Unnamed (O_TMPFILE) where the file system can; else (overlayfs before
  * Linux 6.6) a named FILE.PID.tmp, removed if never used. */
 int snapshot_file_open(struct snapshot_file *f, const char *path, const char *who) {
-	char folder[PATH_MAX];
+	char copy[PATH_MAX], folder[PATH_MAX];
+	struct stat st;
 
-	snprintf(folder, sizeof(folder), "%s", path);
+	if (!*path || (stat(path, &st) == 0 && S_ISDIR(st.st_mode))) {
+		log_error(who, "--snapshot: '%s' is %s, not a file name", path,
+			  *path ? "a folder" : "empty");
+		return EX_USAGE;
+	}
+	snprintf(copy, sizeof(copy), "%s", path);
+	snprintf(folder, sizeof(folder), "%s", dirname(copy));	/* (dirname may return "." ) */
 	snprintf(f->tmp, sizeof(f->tmp), "%s.%d.tmp", path, (int)getpid());
 	f->named = false;
-	f->fd = open(dirname(folder), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+	f->fd = open(folder, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
 	if (f->fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR)) {
 		f->named = true;
 		f->fd = open(f->tmp, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
@@ -40,28 +47,40 @@ int snapshot_file_open(struct snapshot_file *f, const char *path, const char *wh
 	return 0;
 }
 
-/* Empty: no guest was saved into it (not signalled, or the save failed,
- * which said why). */
-int snapshot_file_keep(struct snapshot_file *f, const char *path, const char *who) {
+/* Give the file PATH as its name: an unnamed one linked as FILE.PID.tmp
+ * first, then renamed over PATH in one step. */
+static int name_file(struct snapshot_file *f, const char *path) {
 	char proc[64];
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
+	if (!f->named && linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp, AT_SYMLINK_FOLLOW) < 0)
+		return -1;
+	f->named = true;	/* TMP is ours now: removed if the rename fails */
+	if (rename(f->tmp, path) < 0)
+		return -1;
+	f->named = false;
+	return 0;
+}
+
+/* Empty: no guest was saved into it: not signalled, the save failed
+ * (which said why), or, when ASKED, the guest had ended first. */
+int snapshot_file_keep(struct snapshot_file *f, const char *path, bool asked, const char *who) {
 	struct stat st;
 	int rc = 0;
 
-	if (fstat(f->fd, &st) < 0 || st.st_size == 0)
-		goto out;
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", f->fd);
-	if (fsync(f->fd) < 0 || (!f->named && linkat(AT_FDCWD, proc, AT_FDCWD, f->tmp,
-						      AT_SYMLINK_FOLLOW) < 0) ||
-	    rename(f->tmp, path) < 0) {
+	if (fstat(f->fd, &st) < 0 || st.st_size == 0) {
+		if (asked)
+			log_error(who, "SIGUSR1: the guest had ended before it could be saved; "
+				  "%s not written", path);
+	} else if (fsync(f->fd) < 0 || name_file(f, path) < 0) {
 		log_error(who, "--snapshot: cannot write %s: %s", path, strerror(errno));
 		rc = EX_CANTCREAT;
-		goto out;
+	} else {
+		log_error(who, "saved to %s: %.1f MB, of which %.1f MB on disk (guest memory that "
+			  "holds only zeros is a hole)", path, st.st_size / 1048576.0,
+			  st.st_blocks * 512 / 1048576.0);
 	}
-	f->named = false;	/* it is PATH now */
-	log_error(who, "saved to %s: %.1f MB, of which %.1f MB on disk (guest memory that holds "
-		  "only zeros is a hole)", path, st.st_size / 1048576.0, st.st_blocks * 512 / 1048576.0);
-out:
-	if (f->named || rc)
+	if (f->named)
 		unlink(f->tmp);
 	close(f->fd);
 	return rc;
@@ -83,10 +102,14 @@ int snapshot_save(struct guest *g) {
 		return EX_SOFTWARE;
 	}
 	snapshot_init(&s);
-	rc = snapshot_save_cpu(&s, g) ?: snapshot_save_machine(&s, g);
-	if (!rc && snapshot_write(&s, fd, &g->mem) < 0) {
-		log_error(g->name, "snapshot: cannot write it: %s", strerror(errno));
-		rc = EX_IOERR;
+	if ((rc = snapshot_save_cpu(&s, g)) == 0) {
+		snapshot_hold_devices(g, true);
+		rc = snapshot_save_machine(&s, g);
+		if (!rc && snapshot_write(&s, fd, &g->mem) < 0) {
+			log_error(g->name, "snapshot: cannot write it: %s", strerror(errno));
+			rc = EX_IOERR;
+		}
+		snapshot_hold_devices(g, false);
 	}
 	if (rc && ftruncate(fd, 0) < 0)	/* nothing half-written is kept */
 		rc = EX_IOERR;

@@ -30,6 +30,7 @@ enum snapshot_type {
 	SNAP_DEBUGREGS, SNAP_LAPIC, SNAP_MSRS, SNAP_EVENTS,	/* the vCPU: KVM's structs */
 	SNAP_PIC_MASTER, SNAP_PIC_SLAVE, SNAP_IOAPIC, SNAP_PIT, SNAP_CLOCK,	/* the VM */
 	SNAP_UART, SNAP_KBD, SNAP_RTC, SNAP_PCI_BUS, SNAP_VIRTIO_BLK,	/* devices */
+	SNAP_TSC_KHZ,		/* the vCPU's TSC rate */
 	SNAP_TYPE_END
 };
 
@@ -108,7 +109,10 @@ int snapshot_table(const struct snapshot *s, enum snapshot_type type, void *dst,
 int snapshot_save_msrs(struct snapshot *s, struct guest *g);
 int snapshot_load_msrs(const struct snapshot *s, struct guest *g);
 
-/* machine.c: the machine and its devices */
+/* machine.c: the machine and its devices. HOLD: stop (or let go on) the
+ * device threads' work on the guest, around a save. */
+void snapshot_hold_devices(struct guest *g, bool hold);
+
 int snapshot_save_machine(struct snapshot *s, struct guest *g);
 int snapshot_read_machine(const struct snapshot *s, struct snapshot_machine *m,
 			  const char *who);
@@ -126,7 +130,8 @@ struct snapshot_file {
 	char tmp[4096];
 };
 int snapshot_file_open(struct snapshot_file *f, const char *path, const char *who);
-int snapshot_file_keep(struct snapshot_file *f, const char *path, const char *who);
+/* ASKED: SIGUSR1 came and the guest ended well, so an empty file is said. */
+int snapshot_file_keep(struct snapshot_file *f, const char *path, bool asked, const char *who);
 int snapshot_save(struct guest *g);	/* the guest_hooks.save */
 
 /* restore.c: --restore FILE, and the board's state */

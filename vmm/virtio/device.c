@@ -15,7 +15,8 @@
 #define CAP_ISR 3
 #define CAP_DEVICE 4
 #define CAP_PCI_CFG 5
-enum { AT_COMMON = 0x40, AT_NOTIFY = 0x50, AT_ISR = 0x64, AT_DEVICE = 0x74, AT_PCI_CFG = 0x84 };
+enum { AT_COMMON = 0x40, AT_NOTIFY = 0x50, AT_ISR = 0x64, AT_DEVICE = 0x74,
+       AT_PCI_CFG = VIRTIO_PCI_CFG_AT };
 #define CAP_LEN 16			/* struct virtio_pci_cap */
 #define CAP_BAR 4			/* its fields */
 #define CAP_OFFSET 8

@@ -10,10 +10,7 @@
 
 #include "virtio.h"
 
-#define AT_CAPABILITIES 0x40	/* device.c: the capabilities, and the PCI_CFG window */
-
-void virtio_save(struct virtio_dev *v, struct virtio_saved *s) {
-	pthread_mutex_lock(&v->lock);
+void virtio_save(const struct virtio_dev *v, struct virtio_saved *s) {
 	*s = (struct virtio_saved){ .status = v->status, .config_generation =
 				    v->config_generation, .isr = v->isr, .irq_level = v->irq_level,
 				    .queue_select = v->queue_select,
@@ -31,18 +28,18 @@ void virtio_save(struct virtio_dev *v, struct virtio_saved *s) {
 						 .enabled = q->enabled, .last_avail = q->last_avail,
 						 .used_idx = q->used_idx };
 	}
-	pthread_mutex_unlock(&v->lock);
 }
 
 /* The bytes of configuration space a driver can write: the command
- * register, the interrupt line, and (past the header) the PCI_CFG window. */
+ * register, the interrupt line, and the PCI_CFG window's BAR, offset and
+ * length (device.c); nothing else, whatever the file says. */
 static void load_pci(struct pci_device *d, const struct virtio_saved *s) {
 	unsigned command = s->pci_config[PCI_COMMAND] | s->pci_config[PCI_COMMAND + 1] << 8;
 
 	pci_config_set(d, PCI_COMMAND, 2, command & PCI_COMMAND_WRITABLE);
 	d->config[PCI_INTERRUPT_LINE] = s->pci_config[PCI_INTERRUPT_LINE];
-	memcpy(d->config + AT_CAPABILITIES, s->pci_config + AT_CAPABILITIES,
-	       PCI_CONFIG_SIZE - AT_CAPABILITIES);
+	memcpy(d->config + VIRTIO_PCI_CFG_WINDOW, s->pci_config + VIRTIO_PCI_CFG_WINDOW,
+	       VIRTIO_PCI_CFG_WINDOW_SIZE);
 	for (int i = 0; i < PCI_BARS; i++)
 		d->bar_sizing[i] = s->bar_sizing[i] != 0;
 }

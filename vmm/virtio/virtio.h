@@ -27,6 +27,11 @@
 #define VIRTIO_BAR_NOTIFY 0x40		/* ... a queue's index, written ... */
 #define VIRTIO_BAR_ISR 0x44		/* ... the ISR status ... */
 #define VIRTIO_BAR_DEVICE 0x80		/* ... the device's configuration */
+/* The PCI_CFG capability's writable bytes in configuration space: its BAR,
+ * offset and length (device.c). */
+#define VIRTIO_PCI_CFG_AT 0x84
+#define VIRTIO_PCI_CFG_WINDOW (VIRTIO_PCI_CFG_AT + 4)
+#define VIRTIO_PCI_CFG_WINDOW_SIZE 12
 
 /* Device status bits (spec 2.1). */
 #define VIRTIO_STATUS_ACKNOWLEDGE 0x01
@@ -129,7 +134,7 @@ struct virtio_saved {
 		uint16_t size, enabled, last_avail, used_idx;
 	} vq[VIRTIO_QUEUES_MAX];
 };
-void virtio_save(struct virtio_dev *v, struct virtio_saved *s);
+void virtio_save(const struct virtio_dev *v, struct virtio_saved *s);	/* V's lock held */
 /* 0, or -1 with WHY: the saved state is not one a driver could have made. */
 int virtio_load(struct virtio_dev *v, const struct virtio_saved *s, const char **why);
 
