@@ -57,9 +57,10 @@ static const char usage[] =
 	"One guest: stdout carries exactly its output. Several: each line starts\n"
 	"with \"[name] \". Exit status: the guest's HC_EXIT_STATUS code (0 after\n"
 	"HC_EXIT or HLT); with several guests the first non-zero one; 64 usage,\n"
-	"65 bad image, 66 cannot open image, disk or tap, 69 KVM unavailable, 70\n"
-	"guest crashed, 71 OS or seccomp error, 74 output lost, 124 timeout,\n"
-	"130/143 stopped by SIGINT/SIGTERM.\n"
+	"65 bad image or snapshot, 66 cannot open image, disk or tap, 69 KVM\n"
+	"unavailable, 70 guest crashed, 71 OS or seccomp error, 73 cannot make\n"
+	"the --snapshot file, 74 output lost, 124 timeout, 130/143 stopped by\n"
+	"SIGINT/SIGTERM. SIGUSR1 saves the guest with --snapshot (status 0).\n"
 	"At most 64 guests.\n";
 
 /* "65536", "256K", "1M" (K and M are powers of 1024). 0, or -1 if not a size. */
