@@ -144,3 +144,17 @@ require_host() {
 	[ "$rc" -ne 2 ] || return 1
 	[ "$rc" -eq 0 ] || skip "host KVM cannot $2"
 }
+
+# wait_guest_thread PID: until mini-kvm PID has started its guest's thread
+# (or has ended). By then it has SIGUSR1 blocked, its first step: /proc's
+# SigBlk cannot show that, as sigtimedwait unblocks what it waits for.
+wait_guest_thread() {
+	local key value threads
+	for _ in $(seq 20000); do
+		threads=0
+		while read -r key value; do
+			[ "$key" = Threads: ] && threads=$value
+		done < <(cat "/proc/$1/status" 2>/dev/null)
+		[ "$threads" -ge 2 ] || [ ! -d "/proc/$1" ] && return 0
+	done
+}

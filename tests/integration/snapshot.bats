@@ -32,20 +32,13 @@ save_echo() {
 	expect_status 0
 }
 
-# save_early FILE GUEST: GUEST saved as soon as its thread has started
-# (mini-kvm blocks SIGUSR1 before that: its first step).
+# save_early FILE GUEST: GUEST saved as soon as its thread has started.
 save_early() {
-	local pid key value threads
+	local pid
 	"$MINI_KVM" --snapshot "$1" "$2" </dev/null >"$BATS_TEST_TMPDIR/out1" \
 		2>"$BATS_TEST_TMPDIR/err1" &
 	pid=$!
-	for _ in $(seq 20000); do
-		threads=0
-		while read -r key value; do
-			[ "$key" = Threads: ] && threads=$value
-		done < <(cat "/proc/$pid/status" 2>/dev/null)
-		[ "$threads" -ge 2 ] || [ ! -d "/proc/$pid" ] && break
-	done
+	wait_guest_thread "$pid"
 	kill -USR1 "$pid"
 	status=0
 	wait "$pid" || status=$?

@@ -116,47 +116,41 @@ ticks_blanked() {
 	[ "$(sha256sum <"$snap")" = "$sum" ]	# the file never changes
 }
 
-@test "real mode: saved mid-computation, resumed, prints what a run without a stop prints" {
-	local snap=$BATS_TEST_TMPDIR/spin.snap
-	run_saved "$snap" --timeout 300 "$GUESTS/spin.bin"
-	save_when "[0-9]" 1 "$saved_pid"	# its first round's line is coming out
+# saved_mid_computation SNAP TEXT EXPECTED ARGS...: mini-kvm ARGS saved once
+# it has printed TEXT, then restored; both halves together are EXPECTED.
+saved_mid_computation() {
+	local snap=$1 text=$2 expected=$3
+	shift 3
+	run_saved "$snap" --timeout 300 "$@"
+	save_when "$text" 1 "$saved_pid"
 	wait_saved "$snap"
 	vmm --timeout 300 --restore "$snap"
 	expect_status 0
 	[ -s "$out" ]	# it was saved before its end
 	cat "$BATS_TEST_TMPDIR/out1" "$out" >"$BATS_TEST_TMPDIR/whole"
-	cmp "$BATS_TEST_TMPDIR/whole" tests/real-kvm/spin.out
+	cmp "$BATS_TEST_TMPDIR/whole" "$expected"
+}
+
+@test "real mode: saved mid-computation, resumed, prints what a run without a stop prints" {
+	# Saved once its first round's line is coming out.
+	saved_mid_computation "$BATS_TEST_TMPDIR/spin.snap" "[0-9]" tests/real-kvm/spin.out \
+		"$GUESTS/spin.bin"
 }
 
 @test "64-bit: saved mid-computation, resumed, prints what a run without a stop prints" {
-	local snap=$BATS_TEST_TMPDIR/spin64.snap
-	run_saved "$snap" -m 16M --timeout 300 "$LGUESTS/spin.elf64"
-	save_when "round" 1 "$saved_pid"
-	wait_saved "$snap"
-	vmm --timeout 300 --restore "$snap"
-	expect_status 0
-	[ -s "$out" ]	# it was saved before its end
-	cat "$BATS_TEST_TMPDIR/out1" "$out" >"$BATS_TEST_TMPDIR/whole"
-	cmp "$BATS_TEST_TMPDIR/whole" tests/real-kvm/spin64.out
+	saved_mid_computation "$BATS_TEST_TMPDIR/spin64.snap" "round" tests/real-kvm/spin64.out \
+		-m 16M "$LGUESTS/spin.elf64"
 }
 
 @test "Linux: SIGUSR1 during its boot saves it there; resumed, it boots on to init and answers" {
-	local snap=$BATS_TEST_TMPDIR/boot.snap key value threads
+	local snap=$BATS_TEST_TMPDIR/boot.snap
 	make_initramfs
 	mkfifo "$BATS_TEST_TMPDIR/in"
 	exec 4<>"$BATS_TEST_TMPDIR/in"	# we hold it open: stdin never ends
 	STDIN=$BATS_TEST_TMPDIR/in run_saved "$snap" --timeout 150 \
 		--initrd "$BATS_TEST_TMPDIR/initrd" --append "console=ttyS0 quiet token=early" \
 		build/kvm-tier/vmlinuz
-	# Once mini-kvm has started its guest's thread, which boots the guest
-	# (SIGUSR1 is blocked before: mini-kvm's first step), and a second more.
-	for _ in $(seq 20000); do
-		threads=0
-		while read -r key value; do
-			[ "$key" = Threads: ] && threads=$value
-		done < <(cat "/proc/$saved_pid/status" 2>/dev/null)
-		[ "$threads" -ge 2 ] || [ ! -d "/proc/$saved_pid" ] && break
-	done
+	wait_guest_thread "$saved_pid"	# it is booting the guest; a second more
 	sleep 1
 	kill -USR1 "$saved_pid"
 	saver=$saved_pid

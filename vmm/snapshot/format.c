@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/image.h"
 #include "core/log.h"
 #include "snapshot.h"
 
@@ -163,19 +164,6 @@ static int bad(char *why, size_t why_size, const char *fmt, ...) {
 	return EX_DATAERR;
 }
 
-static int read_all(int fd, void *p, size_t len, uint64_t at) {
-	for (size_t done = 0; done < len;) {
-		ssize_t n = pread(fd, (uint8_t *)p + done, len - done, (off_t)(at + done));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 /* The file's string FIELD of SIZE bytes, for a message: control bytes and
  * others that are not plain ASCII shown as '?'. */
 static const char *printable(char *out, const char *field, size_t size) {
@@ -251,8 +239,8 @@ int snapshot_read(struct snapshot *s, int fd, char *why, size_t why_size) {
 	s->data_len = s->header.memory_offset - data_at;
 	if (reserve(s) < 0)
 		return bad(why, why_size, "out of memory");
-	if (read_all(fd, s->entry, sizeof(s->entry[0]) * s->header.section_count,
-		     sizeof(s->header)) < 0 || read_all(fd, s->data, s->data_len, data_at) < 0)
+	if (read_exact(fd, s->entry, sizeof(s->entry[0]) * s->header.section_count,
+		     sizeof(s->header)) < 0 || read_exact(fd, s->data, s->data_len, data_at) < 0)
 		return bad(why, why_size, "cannot read its sections");
 	if (checksum(s) != s->header.checksum)
 		return bad(why, why_size, "its checksum does not match: the file is corrupt");
