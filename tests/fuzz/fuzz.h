@@ -43,7 +43,8 @@ static inline void fake_guest(struct guest *g, struct board_devices *dev, uint64
 	g->board_state = dev;
 	g->mem.size = size;
 	g->mem.host = calloc(1, size);
-	g->vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run = run, .run_size = sizeof(run) };
+	g->vm = (struct vm){ .fd = -1, .vcpu = { { .fd = -1, .run = run } }, .vcpus = 1,
+			     .run_size = sizeof(run) };
 	for (int i = 0; i < BOARD_DISKS_MAX; i++)
 		dev->disk[i].fd = -1;
 	console_init(&g->console, open("/dev/null", O_WRONLY), "fuzz", false, 0);

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 		abort();
 	dev.disk[0].sectors = 4;
 	for (; size >= sizeof(call); data += sizeof(call), size -= sizeof(call)) {
-		struct kvm_regs *regs = &g.vm.run->s.regs.regs;
+		struct kvm_regs *regs = &g.vm.vcpu[0].run->s.regs.regs;
 		struct run_result result;
 
 		memcpy(call, data, sizeof(call));

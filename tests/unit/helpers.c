@@ -33,18 +33,18 @@ void fake_guest_init(struct fake_guest *f, uint64_t memory_size)
 	f->g.mem.host = calloc(1, memory_size);
 	f->g.mem.size = memory_size;
 	assert_non_null(f->g.mem.host);
-	f->g.vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = 8192 };
+	f->g.vm = (struct vm){ .fd = -1, .vcpu = { { .fd = -1 } }, .vcpus = 1, .run_size = 8192 };
 	for (int i = 0; i < BOARD_DISKS_MAX; i++)
 		f->dev.disk[i].fd = -1;
-	f->g.vm.run = calloc(1, f->g.vm.run_size);
-	assert_non_null(f->g.vm.run);
+	f->g.vm.vcpu[0].run = calloc(1, f->g.vm.run_size);
+	assert_non_null(f->g.vm.vcpu[0].run);
 	input_init(&f->input, f->in[0]);
 	f->g.input = &f->input;
 	console_init(&f->g.console, f->out[1], "fake", false, 0);
 	uart_init(&f->dev.uart, &f->g.console, f->g.input);
 	hypercalls_init(&f->g.hc, "fake", &f->g.mem, &f->g.console, f->g.input,
 			&f->g.stop_requested);
-	f->g.hc.run = f->g.vm.run;
+	f->g.hc.run = f->g.vm.vcpu[0].run;
 	clock_gettime(CLOCK_MONOTONIC, &f->g.stats.start);
 }
 
@@ -73,7 +73,7 @@ void fake_guest_free(struct fake_guest *f)
 	}
 	uart_stop(&f->dev.uart);
 	free(f->g.mem.host);
-	free(f->g.vm.run);
+	free(f->g.vm.vcpu[0].run);
 }
 
 void capture_begin(struct capture *c, int fd)

@@ -10,7 +10,7 @@
 /* Make call NR; the status the guest ends with, or RUNNING. */
 static int call(struct fake_guest *f, uint32_t nr, uint64_t rbx, uint64_t rcx)
 {
-	struct kvm_regs *r = &f->g.vm.run->s.regs.regs;
+	struct kvm_regs *r = &f->g.vm.vcpu[0].run->s.regs.regs;
 	struct run_result result;
 
 	r->rax = 0x1111;	/* so a result that is never written shows */
@@ -20,7 +20,7 @@ static int call(struct fake_guest *f, uint32_t nr, uint64_t rbx, uint64_t rcx)
 	return result.ends ? result.status : RUNNING;
 }
 
-static uint64_t rax(struct fake_guest *f) { return f->g.vm.run->s.regs.regs.rax; }
+static uint64_t rax(struct fake_guest *f) { return f->g.vm.vcpu[0].run->s.regs.regs.rax; }
 
 /* HC_EXIT is the original Mini-KVM's: status 0 whatever BL holds. */
 static void exit_ignores_ebx(void **state)
@@ -166,7 +166,7 @@ static void clock_is_monotonic(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	r = &f.g.vm.run->s.regs.regs;
+	r = &f.g.vm.vcpu[0].run->s.regs.regs;
 	call(&f, HC_CLOCK, 0, 0);
 	first = (r->rdx << 32) | r->rax;
 	usleep(1000);
@@ -186,10 +186,10 @@ static void port_takes_number_from_out_data(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	f.g.vm.run->s.regs.regs.rbx = 7;
-	f.g.vm.run->s.regs.regs.rax = HC_PUTCHAR;	/* ignored: OUT data wins */
+	f.g.vm.vcpu[0].run->s.regs.regs.rbx = 7;
+	f.g.vm.vcpu[0].run->s.regs.regs.rax = HC_PUTCHAR;	/* ignored: OUT data wins */
 	ENDS_WITH(hypercall_io(&f.g.hc, 0, &out), 7);
-	assert_int_equal(f.g.vm.run->kvm_dirty_regs & KVM_SYNC_X86_REGS,
+	assert_int_equal(f.g.vm.vcpu[0].run->kvm_dirty_regs & KVM_SYNC_X86_REGS,
 			 KVM_SYNC_X86_REGS);		/* results go back */
 	RUNS_ON(hypercall_io(&f.g.hc, 0, &in));
 	assert_int_equal(in.value, 0xFFFFFFFF);

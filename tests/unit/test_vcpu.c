@@ -15,9 +15,9 @@ static int fake_exit(struct fake_guest *f, uint32_t reason, const char **err)
 	struct run_result result;
 	struct capture c;
 
-	f->g.vm.run->exit_reason = reason;
+	f->g.vm.vcpu[0].run->exit_reason = reason;
 	capture_begin(&c, STDERR_FILENO);
-	result = vcpu_handle_exit(&f->g);
+	result = vcpu_handle_exit(&f->g, &f->g.vm.vcpu[0]);
 	*err = capture_end(&c);
 	return result.ends ? result.status : RUNNING;
 }
@@ -29,17 +29,17 @@ static void crashes_are_named_with_rip(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	f.g.vm.run->s.regs.regs.rip = 0x1234;
+	f.g.vm.vcpu[0].run->s.regs.regs.rip = 0x1234;
 	assert_int_equal(fake_exit(&f, KVM_EXIT_SHUTDOWN, &err), EXIT_GUEST_CRASHED);
 	assert_string_equal(err, "mini-kvm: fake: guest crashed: triple fault "
 			    "(KVM_EXIT_SHUTDOWN) at rip 1234\n");
 
-	f.g.vm.run->fail_entry.hardware_entry_failure_reason = 0x21;
+	f.g.vm.vcpu[0].run->fail_entry.hardware_entry_failure_reason = 0x21;
 	assert_int_equal(fake_exit(&f, KVM_EXIT_FAIL_ENTRY, &err), EXIT_GUEST_CRASHED);
 	assert_non_null(strstr(err, "fake: guest crashed: the CPU refused to enter "
 			       "the guest (KVM_EXIT_FAIL_ENTRY, hardware reason 0x21)"));
 
-	f.g.vm.run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
+	f.g.vm.vcpu[0].run->internal.suberror = KVM_INTERNAL_ERROR_EMULATION;
 	assert_int_equal(fake_exit(&f, KVM_EXIT_INTERNAL_ERROR, &err), EXIT_GUEST_CRASHED);
 	assert_non_null(strstr(err, "emulation failure"));
 	assert_non_null(strstr(err, "suberror 1) at rip 1234"));
@@ -60,7 +60,7 @@ static void hlt_ends_the_guest_cleanly(void **state)
 	fake_guest_init(&f, 4096);
 	assert_int_equal(fake_exit(&f, KVM_EXIT_HLT, &err), 0);
 	assert_string_equal(err, "");
-	assert_int_equal(f.g.stats.exits[KVM_EXIT_HLT], 1);
+	assert_int_equal(f.g.vm.vcpu[0].exits[KVM_EXIT_HLT], 1);
 	fake_guest_free(&f);
 }
 
@@ -68,7 +68,7 @@ static void hlt_ends_the_guest_cleanly(void **state)
 static void fake_io(struct fake_guest *f, uint16_t port, uint8_t direction,
 		    uint8_t size, uint32_t count, const void *data)
 {
-	struct kvm_run *run = f->g.vm.run;
+	struct kvm_run *run = f->g.vm.vcpu[0].run;
 
 	run->io.port = port;
 	run->io.direction = direction;
@@ -93,7 +93,7 @@ static void string_io_goes_through_the_bus(void **state)
 	assert_int_equal(fake_exit(&f, KVM_EXIT_IO, &err), RUNNING);
 	fake_io(&f, 0x60, KVM_EXIT_IO_IN, 2, 2, NULL);		/* unclaimed */
 	assert_int_equal(fake_exit(&f, KVM_EXIT_IO, &err), RUNNING);
-	data = (uint8_t *)f.g.vm.run + 4096;
+	data = (uint8_t *)f.g.vm.vcpu[0].run + 4096;
 	assert_memory_equal(data, "\xff\xff\xff\xff", 4);
 	assert_int_equal(f.g.pio.unclaimed, 2);
 	assert_string_equal(fake_guest_output(&f), "rep");
@@ -122,11 +122,11 @@ static void mmio_outside_ram_reads_all_ones(void **state)
 
 	(void)state;
 	fake_guest_init(&f, 4096);
-	f.g.vm.run->mmio.phys_addr = 0x80000;
-	f.g.vm.run->mmio.len = 4;
-	f.g.vm.run->mmio.is_write = 0;
+	f.g.vm.vcpu[0].run->mmio.phys_addr = 0x80000;
+	f.g.vm.vcpu[0].run->mmio.len = 4;
+	f.g.vm.vcpu[0].run->mmio.is_write = 0;
 	assert_int_equal(fake_exit(&f, KVM_EXIT_MMIO, &err), RUNNING);
-	assert_memory_equal(f.g.vm.run->mmio.data, "\xff\xff\xff\xff", 4);
+	assert_memory_equal(f.g.vm.vcpu[0].run->mmio.data, "\xff\xff\xff\xff", 4);
 	assert_int_equal(f.g.stats.unclaimed_memory, 1);
 	fake_guest_free(&f);
 }

@@ -17,14 +17,14 @@ int cpu_enter(struct vm *vm, sregs_edit *edit, const void *how, const struct kvm
 	      const char *who) {
 	struct kvm_sregs sregs;
 
-	if (KVM_IOCTL(vm->vcpu_fd, KVM_GET_SREGS, &sregs, who) < 0)
+	if (KVM_IOCTL(vm->vcpu[0].fd, KVM_GET_SREGS, &sregs, who) < 0)
 		return EX_UNAVAILABLE;
 	edit(&sregs, how);
-	if (KVM_IOCTL(vm->vcpu_fd, KVM_SET_SREGS, &sregs, who) < 0)
+	if (KVM_IOCTL(vm->vcpu[0].fd, KVM_SET_SREGS, &sregs, who) < 0)
 		return EX_UNAVAILABLE;
 	/* General registers go through kvm_run's sync area: no KVM_SET_REGS. */
-	vm->run->s.regs.regs = *regs;
-	vm->run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
+	vm->vcpu[0].run->s.regs.regs = *regs;
+	vm->vcpu[0].run->kvm_dirty_regs = KVM_SYNC_X86_REGS;
 	return 0;
 }
 

@@ -20,7 +20,6 @@
 #include "image.h"
 #include "log.h"
 
-#define ELF_MAX_SEGMENTS 64
 #define ELF_NOTE_MAX 4096	/* bytes of PT_NOTE read; ours is 24 */
 
 static void header32(const void *raw, struct elf_header *h) {
@@ -113,8 +112,8 @@ static const char *check_segment(const struct elf_segment *s, const struct elf_s
 
 /* Note NAME of TYPE in this PT_NOTE: its first LEN descriptor bytes into
  * DESC, and true; false if it is not there. */
-static bool note_in(const struct image *img, const struct elf_segment *seg, const char *name,
-		    uint32_t type, void *desc, uint32_t len) {
+bool elf_note_in(const struct image *img, const struct elf_segment *seg, const char *name,
+		 uint32_t type, void *desc, uint32_t len) {
 	uint8_t buf[ELF_NOTE_MAX];
 	uint32_t size = seg->filesz < sizeof(buf) ? (uint32_t)seg->filesz : sizeof(buf);
 	uint32_t name_size = (uint32_t)strlen(name) + 1;
@@ -147,14 +146,14 @@ static bool note_in(const struct image *img, const struct elf_segment *seg, cons
 static uint32_t note_features(const struct image *img, const struct elf_segment *seg) {
 	uint32_t features = 0;
 
-	note_in(img, seg, MINI_KVM_NOTE_NAME, MINI_KVM_NOTE_FEATURES, &features, 4);
+	elf_note_in(img, seg, MINI_KVM_NOTE_NAME, MINI_KVM_NOTE_FEATURES, &features, 4);
 	return features;
 }
 
 /* The header and program headers, checked: NULL, or what is wrong. */
-static const char *read_program(const struct image *img, const struct elf_class *class,
-				struct elf_header *h, struct elf_segment *seg, char *why,
-				size_t why_size) {
+const char *elf_read_program(const struct image *img, const struct elf_class *class,
+			     struct elf_header *h, struct elf_segment *seg, char *why,
+			     size_t why_size) {
 	uint8_t ident[EI_NIDENT];
 	const char *bad;
 
@@ -163,20 +162,6 @@ static const char *read_program(const struct image *img, const struct elf_class 
 	if ((bad = check_header(ident, class, h, img->size, why, why_size)))
 		return bad;
 	return read_segments(img, class, h, seg) < 0 ? "unreadable program headers" : NULL;
-}
-
-bool image_elf_note(const struct image *img, const struct elf_class *class, const char *name,
-		    uint32_t type, void *desc, uint32_t len) {
-	struct elf_segment seg[ELF_MAX_SEGMENTS];
-	struct elf_header h;
-	char why[80];
-
-	if (read_program(img, class, &h, seg, why, sizeof(why)))
-		return false;
-	for (int i = 0; i < h.phnum; i++)
-		if (seg[i].type == PT_NOTE && note_in(img, &seg[i], name, type, desc, len))
-			return true;
-	return false;
 }
 
 /* The file part only; .bss is zero already (see the top of this file). */
@@ -199,7 +184,7 @@ int image_load_elf(const struct image *img, const struct elf_class *class,
 	struct elf_segment seg[ELF_MAX_SEGMENTS];
 	struct elf_header h;
 	char why[80];
-	const char *bad = read_program(img, class, &h, seg, why, sizeof(why));
+	const char *bad = elf_read_program(img, class, &h, seg, why, sizeof(why));
 
 	*info = (struct elf_info){ 0 };
 	for (int i = 0; !bad && i < h.phnum; i++) {

@@ -62,7 +62,6 @@ static int choose_board(struct guest *g, const struct image *img) {
 
 /* Every guest has the hypercall device: the core's ABI. */
 static int attach_hypercalls(struct guest *g) {
-	g->hc.run = g->vm.run;
 	if (pio_register(&g->pio, "hypercall", HC_PORT, 1, hypercall_io, &g->hc) < 0) {
 		log_error(g->name, "the board already claimed the hypercall port 0x%x", HC_PORT);
 		return EX_SOFTWARE;
@@ -115,7 +114,11 @@ static void *guest_thread(void *arg) {
 		g->status = g->hooks->confine(&g->files, g->name);	/* set-up is over */
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.ready);
 	if (g->status == 0)
-		g->status = vcpu_run(g);
+		g->status = vcpu_run(g, &g->vm.vcpu[0]);
+	/* The boot vCPU's loop has ended, unless another vCPU's ended first:
+	 * the board's stop ends the rest. */
+	atomic_compare_exchange_strong(&g->end_status, &(int){ GUEST_RUNNING }, g->status);
+	g->status = atomic_load(&g->end_status);
 	clock_gettime(CLOCK_MONOTONIC, &g->stats.end);
 	guest_teardown(g);
 	atomic_store(&g->finished, true);
@@ -126,7 +129,9 @@ static void *guest_thread(void *arg) {
 void guest_start(struct guest *g) {
 	int err;
 
-	g->vm = (struct vm){ .fd = -1, .vcpu_fd = -1 };
+	g->vm = (struct vm){ .fd = -1 };
+	atomic_init(&g->end_status, GUEST_RUNNING);
+	pthread_mutex_init(&g->bus_lock, NULL);
 	err = pthread_create(&g->thread, NULL, guest_thread, g);
 	if (err) {
 		log_error(g->name, "cannot start a thread: %s", strerror(err));

@@ -1,7 +1,8 @@
 /*
- * guest.h: one guest = one KVM VM + one vCPU thread. Its life (guest.c),
- * its exit loop (vcpu.c), the seed's two ways to build one (boot.c), and
- * the supervisor that runs several in parallel (supervisor.c).
+ * guest.h: one guest = one KVM VM, its boot vCPU on the guest's own thread
+ * (a board may add more, each on a thread of its own). Its life (guest.c),
+ * the exit loop of a vCPU (vcpu.c), the seed's two ways to build one
+ * (boot.c), and the supervisor that runs several in parallel (supervisor.c).
  *
  * Everything beyond the seed plugs in here, through three interfaces:
  *   struct board        assembles the machine for one kind of guest: its
@@ -78,8 +79,8 @@ struct guest_hooks {		/* any of them may be NULL */
 	/* After a crash: what the guest needed that this host's KVM cannot
 	 * do, in words, or NULL. */
 	const char *(*diagnose)(struct guest *g);
-	/* Each exit, before it is handled (--verbose). */
-	void (*trace)(struct guest *g);
+	/* Each exit of vCPU V, before it is handled (--verbose). */
+	void (*trace)(struct guest *g, const struct vcpu *v);
 	/* The supervisor got GUEST_SAVE_SIGNAL: save the stopped guest (its
 	 * vCPU thread calls this between two exits); its exit status. */
 	int (*save)(struct guest *g);
@@ -107,9 +108,7 @@ struct queued_writes {
 	void *arg;
 };
 
-#define STATS_EXIT_REASONS 64
-struct guest_stats {
-	uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number */
+struct guest_stats {		/* and each vCPU's exits: struct vcpu */
 	uint64_t unclaimed_memory;		/* MMIO exits: no RAM there */
 	uint64_t coalesced_writes;		/* port writes that made no exit */
 	uint64_t memory, resident;	/* guest RAM, and how much of it was in
@@ -146,9 +145,14 @@ struct guest {
 	bool started;
 	atomic_bool stop_requested;	/* set by the supervisor: --timeout or a signal */
 	atomic_int stop_signal;		/* SIGINT/SIGTERM that stopped it, 0: --timeout */
+	/* GUEST_RUNNING, or the status of the first vCPU loop to end: every
+	 * other loop ends when it sees it (a board's vCPU threads set it too). */
+	atomic_int end_status;
+	pthread_mutex_t bus_lock;	/* held while the devices answer an exit */
 	atomic_bool finished;
 	int status;			/* the exit status, once joined */
 };
+#define GUEST_RUNNING (-1)
 
 /* guest.c */
 int guest_map_memory(struct guest *g, uint64_t default_size, uint64_t max_size);
@@ -160,8 +164,8 @@ int boot_real(struct guest *g, const struct image *img);	/* a flat binary */
 int boot_protected(struct guest *g, const struct image *img);	/* an ELF32 file */
 
 /* vcpu.c */
-int vcpu_run(struct guest *g);
-struct run_result vcpu_handle_exit(struct guest *g);
+int vcpu_run(struct guest *g, struct vcpu *v);
+struct run_result vcpu_handle_exit(struct guest *g, struct vcpu *v);
 /* Say that the guest crashed and where; returns EXIT_GUEST_CRASHED. */
 int guest_crashed(struct guest *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Say why the supervisor stopped the guest; its exit status (124, 130, 143). */

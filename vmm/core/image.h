@@ -63,9 +63,15 @@ struct elf_info {
  * zeros (fresh from guest_memory_map): .bss is not written again. */
 int image_load_elf(const struct image *img, const struct elf_class *class,
 		   struct guest_memory *mem, struct elf_info *info, const char *who);
-/* Whether IMG, an ELF file of CLASS, has the note NAME of TYPE in a PT_NOTE
- * segment; if so, the first LEN bytes of its descriptor go to DESC. */
-bool image_elf_note(const struct image *img, const struct elf_class *class, const char *name,
-		    uint32_t type, void *desc, uint32_t len);
+/* IMG's header and its ELF_MAX_SEGMENTS at most program headers, checked:
+ * NULL, or what is wrong (perhaps in WHY). */
+#define ELF_MAX_SEGMENTS 64
+const char *elf_read_program(const struct image *img, const struct elf_class *class,
+			     struct elf_header *h, struct elf_segment *seg, char *why,
+			     size_t why_size);
+/* Whether the PT_NOTE segment SEG holds the note NAME of TYPE; if so, the
+ * first LEN bytes of its descriptor go to DESC. */
+bool elf_note_in(const struct image *img, const struct elf_segment *seg, const char *name,
+		 uint32_t type, void *desc, uint32_t len);
 
 #endif

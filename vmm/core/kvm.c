@@ -126,39 +126,31 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, co
 		.userspace_addr = (uint64_t)(uintptr_t)mem->host,
 	};
 
-	*vm = (struct vm){ .fd = -1, .vcpu_fd = -1, .run_size = kvm->run_size };
+	*vm = (struct vm){ .fd = -1, .run_size = kvm->run_size };
 	if ((vm->fd = KVM_IOCTL(kvm->fd, KVM_CREATE_VM, 0, who)) < 0 ||
 	    KVM_IOCTL(vm->fd, KVM_SET_USER_MEMORY_REGION, &ram, who) < 0)
 		return EX_UNAVAILABLE;
 	return 0;
 }
 
-/* The vCPU, and kvm_run: the page(s) it shares with us (KVM API 4.7
+/* The next vCPU, and kvm_run: the page(s) it shares with us (KVM API 4.7
  * KVM_CREATE_VCPU, 5 "The kvm_run structure"). */
 int vcpu_create(struct vm *vm, const char *who) {
-	void *run;
+	struct vcpu *v = &vm->vcpu[vm->vcpus];
 
-	if ((vm->vcpu_fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, 0, who)) < 0)
+	*v = (struct vcpu){ .id = (uint32_t)vm->vcpus };
+	if ((v->fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, (void *)(uintptr_t)v->id, who)) < 0)
 		return EX_UNAVAILABLE;
-	run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu_fd, 0);
-	if (run == MAP_FAILED) {
+	vm->vcpus++;
+	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
+	if (v->run == MAP_FAILED) {
+		v->run = NULL;
 		if (who)
 			log_error(who, "mmap of the vCPU's kvm_run failed: %s", strerror(errno));
 		return EX_OSERR;
 	}
-	vm->run = run;
-	vm->run->kvm_valid_regs = KVM_SYNC_X86_REGS;	/* copy GPRs to kvm_run on each exit */
+	v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;	/* copy GPRs to kvm_run on each exit */
 	return 0;
-}
-
-/* A probe VM's one KVM_RUN (vmm/host, vmm/gdb): a signal that interrupts
- * it (a kick of this thread, say) is no answer, so it runs again. */
-int vcpu_run_uninterrupted(struct vm *vm) {
-	int r;
-
-	while ((r = ioctl(vm->vcpu_fd, KVM_RUN, 0)) < 0 && errno == EINTR)
-		vm->run->immediate_exit = 0;
-	return r;
 }
 
 /* Set the level of LINE at the in-kernel PIC and I/O APIC (KVM API 4.25
@@ -170,11 +162,13 @@ int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who) {
 }
 
 void vm_destroy(struct vm *vm) {
-	if (vm->run)
-		munmap(vm->run, vm->run_size);
-	if (vm->vcpu_fd >= 0)
-		close(vm->vcpu_fd);
+	for (int i = 0; i < vm->vcpus; i++) {
+		if (vm->vcpu[i].run)
+			munmap(vm->vcpu[i].run, vm->run_size);
+		close(vm->vcpu[i].fd);
+		vm->vcpu[i].fd = -1, vm->vcpu[i].run = NULL;	/* their exits stay, for --stats */
+	}
 	if (vm->fd >= 0)
 		close(vm->fd);
-	vm->fd = vm->vcpu_fd = -1, vm->run = NULL;	/* the costs stay, for --stats */
+	vm->fd = -1;	/* the costs stay, for --stats */
 }

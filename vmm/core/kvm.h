@@ -21,9 +21,22 @@ struct kvm {
 	size_t run_size;	/* size of a vCPU's kvm_run mapping */
 };
 
-struct vm {
-	int fd, vcpu_fd;
+/* One virtual CPU. KVM numbers them from 0, and the number is also its
+ * local APIC's ID; vCPU 0 is the one that boots (KVM API 4.7
+ * KVM_CREATE_VCPU, KVM_SET_BOOT_CPU_ID). */
+#define STATS_EXIT_REASONS 64
+struct vcpu {
+	int fd;
+	uint32_t id;
 	struct kvm_run *run;	/* shared with KVM: exit data, synced registers */
+	uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number (--stats) */
+};
+
+#define VM_VCPUS_MAX 64
+struct vm {
+	int fd;
+	struct vcpu vcpu[VM_VCPUS_MAX];	/* vcpu[0] boots; a seed guest has no other */
+	int vcpus;		/* how many exist */
 	size_t run_size;
 	bool irqchip;		/* in-kernel PIC/IOAPIC/LAPIC + PIT created */
 	uint64_t irqchip_ns, pit_ns;	/* what creating them cost (--stats; kept
@@ -39,11 +52,11 @@ int kvm_ioctl(int fd, unsigned long request, void *arg, const char *name, const 
 /* KVM_EXIT_IO -> "IO"; "unknown" for a number we have no name for. */
 const char *kvm_exit_name(uint32_t reason);
 
-/* In this order: the VM and its memory, an irqchip if wanted, the vCPU. */
+/* In this order: the VM and its memory, an irqchip if wanted, the vCPUs
+ * (vcpu_create makes the next one). */
 int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, const char *who);
 int vm_create_irqchip(struct vm *vm, const char *who);
 int vcpu_create(struct vm *vm, const char *who);
-int vcpu_run_uninterrupted(struct vm *vm);
 /* Set the level of an IRQ line at the in-kernel PIC and I/O APIC. */
 int vm_irq_line(struct vm *vm, uint32_t line, bool level, const char *who);
 void vm_destroy(struct vm *vm);

@@ -11,24 +11,12 @@
 
 #include "guest.h"
 
-static struct timespec seconds_from_now(double seconds) {
+/* CLOCK_MONOTONIC's time, in nanoseconds. */
+static long long now_ns(void) {
 	struct timespec t;
-	long long ns;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	ns = t.tv_nsec + (long long)(seconds * 1e9);	/* at most a week: no overflow */
-	return (struct timespec){ .tv_sec = t.tv_sec + ns / 1000000000,
-				  .tv_nsec = ns % 1000000000 };
-}
-
-static struct timespec time_until(const struct timespec *deadline) {
-	struct timespec now;
-	long long ns;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	ns = (deadline->tv_sec - now.tv_sec) * 1000000000LL + deadline->tv_nsec - now.tv_nsec;
-	ns = ns < 0 ? 0 : ns;
-	return (struct timespec){ .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+	return t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
 /* Ask every guest still running to stop (SIGNO: why, 0 for --timeout). */
@@ -53,14 +41,17 @@ static bool all_finished(struct guest *guests, int count) {
  * has seen it (a kick that lands before a blocking call is lost). Returns
  * the signal that stopped the run, or 0. */
 int guests_wait(struct guest *guests, int count, double timeout, const sigset_t *signals) {
-	struct timespec deadline = seconds_from_now(timeout), wait;
+	long long deadline = now_ns() + (long long)(timeout * 1e9), left;	/* < a week */
 	bool stopping = false;
 	int stopped_by = 0;
 
 	while (!all_finished(guests, count)) {
+		struct timespec wait;
 		int signo;
 
-		wait = stopping ? (struct timespec){ .tv_nsec = 50000000 } : time_until(&deadline);
+		left = stopping ? 50000000 : deadline - now_ns();
+		left = left < 0 ? 0 : left;
+		wait = (struct timespec){ .tv_sec = left / 1000000000, .tv_nsec = left % 1000000000 };
 		signo = sigtimedwait(signals, NULL, stopping || timeout > 0 ? &wait : NULL);
 		if (signo > 0 && signo != GUEST_DONE_SIGNAL && !stopped_by)	/* the first */
 			stopped_by = signo;

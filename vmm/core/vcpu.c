@@ -23,8 +23,13 @@ static bool at_reset_vector(const struct kvm_sregs *sregs, uint64_t rip) {
 	return sregs->cs.base == 0xffff0000 && sregs->cs.selector == 0xf000 && rip == 0xfff0;
 }
 
+/* The vCPU this thread runs, NULL outside an exit loop: its kick handler
+ * stops it, and a crash is reported at its registers. */
+static _Thread_local struct vcpu *running;
+
 int guest_crashed(struct guest *g, const char *fmt, ...) {
-	unsigned long long rip = g->vm.run->s.regs.regs.rip;	/* synced on every exit */
+	const struct vcpu *v = running ? running : &g->vm.vcpu[0];
+	unsigned long long rip = v->run ? v->run->s.regs.regs.rip : 0;	/* synced on each exit */
 	struct kvm_sregs sregs;
 	char what[256];
 	va_list ap;
@@ -32,7 +37,9 @@ int guest_crashed(struct guest *g, const char *fmt, ...) {
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (g->vm.vcpu_fd < 0 || ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (g->vm.vcpus > 1)	/* which of them */
+		snprintf(what + strlen(what), sizeof(what) - strlen(what), " on vCPU %u", v->id);
+	if (g->vm.vcpus == 0 || ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
 		log_error(g->name, "guest crashed: %s at rip %llx", what, rip);
 	else if (at_reset_vector(&sregs, rip))
 		log_error(g->name, "guest crashed: %s; where is unknown: KVM reset the vCPU "
@@ -55,6 +62,7 @@ static struct run_result handle_io(struct guest *g, struct kvm_run *run) {
 	    bytes > g->vm.run_size - run->io.data_offset)
 		return run_ends(guest_crashed(g, "malformed I/O exit (size %u, count %u)", size,
 					      run->io.count));
+	g->hc.run = run;	/* the hypercall device reads the exiting vCPU's registers */
 	for (uint32_t i = 0; i < run->io.count; i++, data += size) {
 		struct pio_access access = { .port = run->io.port, .size = size,
 					     .is_write = run->io.direction == KVM_EXIT_IO_OUT };
@@ -106,12 +114,12 @@ static int handle_failure(struct guest *g, struct kvm_run *run) {
 	}
 }
 
-struct run_result vcpu_handle_exit(struct guest *g) {
-	struct kvm_run *run = g->vm.run;
+struct run_result vcpu_handle_exit(struct guest *g, struct vcpu *v) {
+	struct kvm_run *run = v->run;
 
-	g->stats.exits[run->exit_reason < STATS_EXIT_REASONS ? run->exit_reason : 0]++;
+	v->exits[run->exit_reason < STATS_EXIT_REASONS ? run->exit_reason : 0]++;
 	if (g->hooks && g->hooks->trace)
-		g->hooks->trace(g);
+		g->hooks->trace(g, v);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		return handle_io(g, run);
@@ -139,12 +147,11 @@ struct run_result vcpu_handle_exit(struct guest *g) {
  * EINTR too: the handler is installed without SA_RESTART.
  */
 #define VCPU_KICK_SIGNAL SIGRTMIN	/* SIGUSR1 is the user's: GUEST_SAVE_SIGNAL */
-static _Thread_local struct kvm_run *running;
 
 static void on_kick(int signo) {
 	(void)signo;
 	if (running)
-		running->immediate_exit = 1;
+		running->run->immediate_exit = 1;
 }
 
 void vcpu_kick_setup(void) {
@@ -172,40 +179,48 @@ int guest_stopped(struct guest *g) {
 	return EXIT_TIMEOUT;
 }
 
-/* One KVM_RUN and what came of it. */
-static struct run_result run_once(struct guest *g) {
+/* One KVM_RUN and what came of it. The devices answer one exit at a time,
+ * whichever vCPU made it: the guest's bus lock. */
+static struct run_result run_once(struct guest *g, struct vcpu *v) {
 	struct run_result result;
+	int r = ioctl(v->fd, KVM_RUN, 0), err = errno;
 
-	if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) == 0) {
-		result = replay_queued(g);
-		return result.ends ? result : vcpu_handle_exit(g);
-	}
-	if (errno != EINTR && errno != EAGAIN) {
-		log_error(g->name, "KVM_RUN failed: %s", strerror(errno));
+	if (r < 0 && err != EINTR && err != EAGAIN) {
+		log_error(g->name, "KVM_RUN failed: %s", strerror(err));
 		return run_ends(EX_OSERR);
 	}
-	g->vm.run->immediate_exit = 0;	/* kicked: the loop checks why */
+	pthread_mutex_lock(&g->bus_lock);
 	result = replay_queued(g);
-	if (!result.ends && g->debug && g->debug->interrupted(g))
-		return g->debug->stopped(g, DEBUG_INTERRUPT);	/* Ctrl-C in gdb */
+	if (r == 0 && !result.ends)
+		result = vcpu_handle_exit(g, v);
+	else if (r < 0 && !result.ends && g->debug && g->debug->interrupted(g))
+		result = g->debug->stopped(g, DEBUG_INTERRUPT);	/* Ctrl-C in gdb */
+	pthread_mutex_unlock(&g->bus_lock);
+	if (r < 0)
+		v->run->immediate_exit = 0;	/* kicked: the loop checks why */
 	return result;
 }
 
-int vcpu_run(struct guest *g) {
+/* The exit loop of vCPU V, on its own thread, until the guest ends, the
+ * supervisor stops it, or another vCPU's loop has ended (end_status). */
+int vcpu_run(struct guest *g, struct vcpu *v) {
 	struct run_result result = RUN_ON;
+	int ended;
 
-	running = g->vm.run;
+	running = v;
 	if (g->debug)	/* stopped before the first instruction, for the debugger */
 		result = g->debug->stopped(g, DEBUG_START);
 	while (!result.ends) {
-		if (atomic_load(&g->stop_requested)) {
+		if (v->id == 0 && atomic_load(&g->stop_requested)) {	/* the others follow it */
 			result = run_ends(guest_stopped(g));
+		} else if ((ended = atomic_load(&g->end_status)) != GUEST_RUNNING) {
+			result = run_ends(ended);
 		} else if (g->console.write_error) {
 			log_error(g->name, "stopped: cannot write its output: %s",
 				  strerror(g->console.write_error));
 			result = run_ends(EX_IOERR);
 		} else {
-			result = run_once(g);
+			result = run_once(g, v);
 		}
 	}
 	running = NULL;

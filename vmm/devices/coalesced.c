@@ -54,7 +54,7 @@ void coalesced_port_init(struct coalesced_port *c, struct guest *g) {
 	*c = (struct coalesced_port){ .vm_fd = g->vm.fd };
 	if (ioctl(g->kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_COALESCED_PIO) > 0 && page > 0 &&
 	    (size_t)(page + 1) * KVM_RUN_PAGE <= g->vm.run_size)
-		c->ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)g->vm.run +
+		c->ring = (struct kvm_coalesced_mmio_ring *)((uint8_t *)g->vm.vcpu[0].run +
 							     (size_t)page * KVM_RUN_PAGE);
 }
 

@@ -148,8 +148,8 @@ static enum gdb_next resume(struct guest *g, const char *p, bool step, char *out
 		return GDB_REPLY;
 	}
 	if (*at && gdb_parse_hex(&at, &addr) == 0) {
-		g->vm.run->s.regs.regs.rip = addr;
-		g->vm.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+		g->vm.vcpu[0].run->s.regs.regs.rip = addr;
+		g->vm.vcpu[0].run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 	}
 	return step ? GDB_STEP : GDB_CONTINUE;
 }

@@ -39,7 +39,7 @@ const char *gdb_cpu_arch(const struct guest *g) {
  * register N. */
 static size_t read_register(struct guest *g, const struct kvm_sregs *s, unsigned n,
 			    uint8_t *out) {
-	struct kvm_regs *r = &g->vm.run->s.regs.regs;
+	struct kvm_regs *r = &g->vm.vcpu[0].run->s.regs.regs;
 	unsigned gprs = gdb_cpu_is64(g) ? 16 : 8, size = gdb_cpu_is64(g) ? 8 : 4;
 	const struct kvm_segment *segs[6] = { &s->cs, &s->ss, &s->ds, &s->es, &s->fs, &s->gs };
 	uint64_t value;
@@ -64,7 +64,7 @@ int gdb_cpu_registers(struct guest *g, uint8_t *out, size_t cap) {
 	struct kvm_sregs s;
 	size_t len = 0, n;
 
-	if (ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) < 0)
+	if (ioctl(g->vm.vcpu[0].fd, KVM_GET_SREGS, &s) < 0)
 		return -1;
 	for (unsigned i = 0; len + 8 <= cap && (n = read_register(g, &s, i, out + len)); i++)
 		len += n;
@@ -75,7 +75,7 @@ int gdb_cpu_registers(struct guest *g, uint8_t *out, size_t cap) {
 size_t gdb_cpu_register(struct guest *g, unsigned n, uint8_t out[8]) {
 	struct kvm_sregs s;
 
-	if (ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) < 0)
+	if (ioctl(g->vm.vcpu[0].fd, KVM_GET_SREGS, &s) < 0)
 		return 0;
 	return read_register(g, &s, n, out);
 }
@@ -84,7 +84,7 @@ size_t gdb_cpu_register(struct guest *g, unsigned n, uint8_t out[8]) {
  * segment selectors are read-only here: loading one needs its descriptor,
  * which is the guest's business. -1 if N is not a register we can set. */
 int gdb_cpu_set_register(struct guest *g, unsigned n, const uint8_t *in, size_t size) {
-	struct kvm_regs *r = &g->vm.run->s.regs.regs;
+	struct kvm_regs *r = &g->vm.vcpu[0].run->s.regs.regs;
 	unsigned gprs = gdb_cpu_is64(g) ? 16 : 8, width = gdb_cpu_is64(g) ? 8 : 4;
 	uint64_t value = 0;
 
@@ -97,7 +97,7 @@ int gdb_cpu_set_register(struct guest *g, unsigned n, const uint8_t *in, size_t 
 		r->rip = value;
 	else
 		r->rflags = value | 0x2;	/* bit 1 is always 1 */
-	g->vm.run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
+	g->vm.vcpu[0].run->kvm_dirty_regs |= KVM_SYNC_X86_REGS;
 	return 0;
 }
 
@@ -107,7 +107,7 @@ int gdb_cpu_set_registers(struct guest *g, const uint8_t *in, size_t len) {
 	uint8_t old[8];
 	size_t at = 0, size;
 
-	if (ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) < 0)
+	if (ioctl(g->vm.vcpu[0].fd, KVM_GET_SREGS, &s) < 0)
 		return -1;
 	for (unsigned n = 0; (size = read_register(g, &s, n, old)) && at + size <= len; n++) {
 		if (memcmp(old, in + at, size) && gdb_cpu_set_register(g, n, in + at, size) < 0)
@@ -128,7 +128,7 @@ int gdb_cpu_memory(struct guest *g, uint64_t addr, uint8_t *buf, size_t len, boo
 		uint8_t *p;
 
 		chunk = chunk < len ? chunk : len;
-		if (ioctl(g->vm.vcpu_fd, KVM_TRANSLATE, &t) < 0 || !t.valid ||
+		if (ioctl(g->vm.vcpu[0].fd, KVM_TRANSLATE, &t) < 0 || !t.valid ||
 		    !(p = guest_ptr(&g->mem, t.physical_address, chunk)))
 			return -1;
 		if (write)
@@ -148,11 +148,11 @@ int gdb_cpu_memory(struct guest *g, uint64_t addr, uint8_t *buf, size_t len, boo
  * (x86.c: singlestep_rip), so a RIP still pending would lose the step.
  */
 int gdb_sync_regs_now(struct vm *vm, const char *who) {
-	if (!(vm->run->kvm_dirty_regs & KVM_SYNC_X86_REGS))
+	if (!(vm->vcpu[0].run->kvm_dirty_regs & KVM_SYNC_X86_REGS))
 		return 0;
-	if (KVM_IOCTL(vm->vcpu_fd, KVM_SET_REGS, &vm->run->s.regs.regs, who) < 0)
+	if (KVM_IOCTL(vm->vcpu[0].fd, KVM_SET_REGS, &vm->vcpu[0].run->s.regs.regs, who) < 0)
 		return -1;
-	vm->run->kvm_dirty_regs &= ~(uint64_t)KVM_SYNC_X86_REGS;
+	vm->vcpu[0].run->kvm_dirty_regs &= ~(uint64_t)KVM_SYNC_X86_REGS;
 	return 0;
 }
 
@@ -175,5 +175,5 @@ int gdb_cpu_set_debug(struct guest *g, const struct gdb *d, bool step) {
 		dbg.control |= KVM_GUESTDBG_SINGLESTEP;
 	if (!step && !(dbg.control & KVM_GUESTDBG_USE_HW_BP))
 		dbg.control = 0;	/* nothing to catch: the guest runs untouched */
-	return KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg, g->name) < 0 ? -1 : 0;
+	return KVM_IOCTL(g->vm.vcpu[0].fd, KVM_SET_GUEST_DEBUG, &dbg, g->name) < 0 ? -1 : 0;
 }

@@ -46,7 +46,7 @@ static int debug_probe_setup(const struct kvm *kvm, struct vm *vm, struct guest_
 
 static bool probe_debug(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 	struct kvm_guest_debug dbg = { .control = KVM_GUESTDBG_ENABLE };
-	struct vm vm = { .fd = -1, .vcpu_fd = -1 };
+	struct vm vm = { .fd = -1 };
 	struct guest_memory mem;
 	bool stopped = false;
 	uint64_t code;
@@ -58,9 +58,9 @@ static bool probe_debug(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 		dbg.arch.debugreg[0] = code + 1;
 		dbg.arch.debugreg[7] = DR7_FIXED | (step ? 0 : DR7_LOCAL_ENABLE(0));
 		stopped = gdb_sync_regs_now(&vm, NULL) == 0 &&
-			  ioctl(vm.vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
-			  vcpu_run_uninterrupted(&vm) == 0 &&
-			  vm.run->exit_reason == KVM_EXIT_DEBUG && vm.run->s.regs.regs.rip == code + 1;
+			  ioctl(vm.vcpu[0].fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
+			  vcpu_run_uninterrupted(&vm.vcpu[0]) == 0 &&
+			  vm.vcpu[0].run->exit_reason == KVM_EXIT_DEBUG && vm.vcpu[0].run->s.regs.regs.rip == code + 1;
 	}
 	vm_destroy(&vm);
 	guest_memory_unmap(&mem);
@@ -95,7 +95,7 @@ enum cpu_mode gdb_probe_mode(const struct guest *g) {
 
 	if (g->cpu != CPU_LONG)
 		return g->cpu;
-	return ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &s) == 0 && s.cs.dpl == 0 ? CPU_PROTECTED
+	return ioctl(g->vm.vcpu[0].fd, KVM_GET_SREGS, &s) == 0 && s.cs.dpl == 0 ? CPU_PROTECTED
 									       : CPU_LONG;
 }
 

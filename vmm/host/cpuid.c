@@ -52,11 +52,11 @@ int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const
 			leaf = &e[i];
 	}
 	if (!mini_kvm_leaf)	/* KVM's "KVMKVMKVM" leaves, as KVM gave them */
-		return KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
+		return KVM_IOCTL(vm->vcpu[0].fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
 	if (!leaf)
 		leaf = &e[cpuid.header.nent++];
 	*leaf = (struct kvm_cpuid_entry2){ .function = MINI_KVM_CPUID_LEAF,
 		.eax = MINI_KVM_CPUID_LEAF, .ebx = MINI_KVM_CPUID_EBX,
 		.ecx = MINI_KVM_CPUID_ECX, .edx = MINI_KVM_CPUID_EDX };
-	return KVM_IOCTL(vm->vcpu_fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
+	return KVM_IOCTL(vm->vcpu[0].fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
 }

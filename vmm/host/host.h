@@ -20,6 +20,7 @@ int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const
 /* probe.c */
 const char *host_cannot_run(struct guest *g);	/* a guest_hooks.diagnose */
 const char *host_lacks_interrupts(const struct kvm *kvm);	/* before a Linux boot */
+int vcpu_run_uninterrupted(struct vcpu *v);	/* a probe VM's KVM_RUN */
 
 /* seccomp.c */
 void seccomp_report_setup(void);	/* SIGSYS: say which call, then exit 71 */

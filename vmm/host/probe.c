@@ -6,6 +6,7 @@
  * run a tiny VM that does only that one thing, once per process, and only
  * after a crash -- a guest that runs pays nothing.
  */
+#include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -67,11 +68,21 @@ static void probe_tables(struct guest_memory *mem) {
 	memcpy(mem->host + PROBE_PAGE_DIR, &pde, 4);	/* 0-4 MB, identity */
 }
 
+/* A probe VM's one KVM_RUN (here and vmm/gdb): a signal that interrupts
+ * it (a kick of this thread, say) is no answer, so it runs again. */
+int vcpu_run_uninterrupted(struct vcpu *v) {
+	int r;
+
+	while ((r = ioctl(v->fd, KVM_RUN, 0)) < 0 && errno == EINTR)
+		v->run->immediate_exit = 0;
+	return r;
+}
+
 /* Run one probe VM: true if it reached its OUT, false if the host could not.
  * Silent (no WHO): its failures are the answer, not the user's business. */
 static bool run_probe(const struct kvm *kvm, const struct probe *p) {
 	struct guest_memory mem;
-	struct vm vm = { .fd = -1, .vcpu_fd = -1 };
+	struct vm vm = { .fd = -1 };
 	bool ok = false;
 
 	if (guest_memory_map(&mem, PROBE_MEMORY) < 0)
@@ -79,8 +90,8 @@ static bool run_probe(const struct kvm *kvm, const struct probe *p) {
 	memcpy(mem.host + PROBE_CODE, p->code, p->size);
 	probe_tables(&mem);
 	if (vm_create(kvm, &vm, &mem, NULL) == 0 && vcpu_create(&vm, NULL) == 0 &&
-	    cpu_setup_protected(&vm, &mem, PROBE_CODE, NULL) == 0 && vcpu_run_uninterrupted(&vm) == 0)
-		ok = vm.run->exit_reason == KVM_EXIT_IO && vm.run->io.port == HC_PORT;
+	    cpu_setup_protected(&vm, &mem, PROBE_CODE, NULL) == 0 && vcpu_run_uninterrupted(&vm.vcpu[0]) == 0)
+		ok = vm.vcpu[0].run->exit_reason == KVM_EXIT_IO && vm.vcpu[0].run->io.port == HC_PORT;
 	vm_destroy(&vm);
 	guest_memory_unmap(&mem);
 	return ok;
@@ -116,7 +127,7 @@ static bool turns_paging_on(const uint8_t *insn, const struct kvm_regs *r) {
 
 /* What the crashed guest G was doing that a host might not support. */
 static int guest_needed(const struct guest *g, const struct kvm_sregs *sregs) {
-	const struct kvm_regs *r = &g->vm.run->s.regs.regs;
+	const struct kvm_regs *r = &g->vm.vcpu[0].run->s.regs.regs;
 	const uint8_t *insn = guest_ptr(&g->mem, sregs->cs.base + r->rip, 3);
 	bool has_idt = sregs->idt.base != 0 || sregs->idt.limit != 0xffff;	/* not reset */
 
@@ -138,7 +149,7 @@ const char *host_cannot_run(struct guest *g) {
 	struct kvm_sregs sregs;
 	int need;
 
-	if (g->cpu != CPU_PROTECTED || ioctl(g->vm.vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
+	if (g->cpu != CPU_PROTECTED || ioctl(g->vm.vcpu[0].fd, KVM_GET_SREGS, &sregs) < 0)
 		return NULL;
 	need = guest_needed(g, &sregs);
 	if (need < 0 || host_can(g->kvm, (enum host_feature)need))

@@ -17,6 +17,7 @@
  * of a struct hvm_start_info, which points to the command line, the
  * initrd (as the first "module") and the memory map.
  */
+#include <elf.h>
 #include <string.h>
 
 #include "core/log.h"
@@ -46,12 +47,22 @@ struct hvm_memmap_table_entry {
 	uint32_t type, reserved;	/* type: as e820's */
 };
 
+/* By the note, not by a guess: mini-kvm's own 64-bit guests are ELF64 too. */
 bool pvh_detect(const struct image *img, uint32_t *entry) {
+	struct elf_segment seg[ELF_MAX_SEGMENTS];
+	struct elf_header h;
 	uint32_t found;
+	char why[80];
 
-	return img->format == IMAGE_ELF64 &&
-	       image_elf_note(img, &elf_class64, XEN_NOTE_NAME, XEN_ELFNOTE_PHYS32_ENTRY,
-			      entry ? entry : &found, sizeof(found));
+	if (img->format != IMAGE_ELF64 ||
+	    elf_read_program(img, &elf_class64, &h, seg, why, sizeof(why)))
+		return false;
+	for (int i = 0; i < h.phnum; i++)
+		if (seg[i].type == PT_NOTE &&
+		    elf_note_in(img, &seg[i], XEN_NOTE_NAME, XEN_ELFNOTE_PHYS32_ENTRY,
+				entry ? entry : &found, sizeof(found)))
+			return true;
+	return false;
 }
 
 int pvh_load_kernel(struct guest *g, const struct image *img, uint64_t *end) {

@@ -37,6 +37,6 @@ void guest_name_from_path(char *name, size_t size, const char *path);
 void stats_print(const struct guest *g);
 
 /* trace.c */
-void trace_exit(struct guest *g);	/* a guest_hooks.trace */
+void trace_exit(struct guest *g, const struct vcpu *v);	/* a guest_hooks.trace */
 
 #endif

@@ -25,6 +25,27 @@ static double ms_between(const struct timespec *from, const struct timespec *to)
 	       (double)(to->tv_nsec - from->tv_nsec) / 1e6;
 }
 
+/* Exits by reason: of the one vCPU, or of each and of all. */
+static void print_exits(const struct guest *g) {
+	uint64_t all[STATS_EXIT_REASONS] = { 0 };
+	char list[512];
+	unsigned long long total;
+
+	for (int i = 0; i < g->vm.vcpus; i++) {
+		const struct vcpu *v = &g->vm.vcpu[i];
+
+		for (int r = 0; r < STATS_EXIT_REASONS; r++)
+			all[r] += v->exits[r];
+		if (g->vm.vcpus == 1)
+			continue;
+		total = list_counts(list, sizeof(list), v->exits, STATS_EXIT_REASONS,
+				    kvm_exit_name);
+		log_error(g->name, "vCPU %-7u %llu exits (%s)", v->id, total, list);
+	}
+	total = list_counts(list, sizeof(list), all, STATS_EXIT_REASONS, kvm_exit_name);
+	log_error(g->name, "exits       %llu (%s)", total, list);
+}
+
 void stats_print(const struct guest *g) {
 	const struct guest_stats *s = &g->stats;
 	char list[512];
@@ -36,8 +57,7 @@ void stats_print(const struct guest *g) {
 	}
 	log_error(g->name, "wall time   %.3f ms (VM creation to guest end), set-up %.3f ms",
 		  ms_between(&s->start, &s->end), ms_between(&s->start, &s->ready));
-	total = list_counts(list, sizeof(list), s->exits, STATS_EXIT_REASONS, kvm_exit_name);
-	log_error(g->name, "exits       %llu (%s)", total, list);
+	print_exits(g);
 	if (s->coalesced_writes)
 		log_error(g->name, "no exit     %llu port writes queued by KVM (coalesced I/O)",
 			  (unsigned long long)s->coalesced_writes);

@@ -5,16 +5,18 @@
 #include "core/log.h"
 #include "program.h"
 
-/* One line per exit, in plain words. */
-void trace_exit(struct guest *g) {
-	const struct kvm_run *run = g->vm.run;
+/* One line per exit, in plain words; "vCPU N exit" where there are several. */
+void trace_exit(struct guest *g, const struct vcpu *v) {
+	const struct kvm_run *run = v->run;
 	const struct pio_device *dev = pio_find(&g->pio, run->io.port);
 	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 	uint32_t value = 0;
-	char data[48] = "";
+	char data[48] = "", exit[24] = "exit";
 
+	if (g->vm.vcpus > 1)
+		snprintf(exit, sizeof(exit), "vCPU %u exit", v->id);
 	if (run->exit_reason != KVM_EXIT_IO) {
-		log_error(g->name, "exit: %s", run->exit_reason == KVM_EXIT_HLT ?
+		log_error(g->name, "%s: %s", exit, run->exit_reason == KVM_EXIT_HLT ?
 			  "the guest executed HLT" : kvm_exit_name(run->exit_reason));
 		return;
 	}
@@ -25,7 +27,7 @@ void trace_exit(struct guest *g) {
 		snprintf(data, sizeof(data), ", value 0x%x%s%s", value,
 			 run->io.port == HC_PORT ? ": " : "",
 			 run->io.port == HC_PORT ? (hypercall_name(value) ?: "unknown") : "");
-	log_error(g->name, "exit: port %s 0x%04x (%s), %u byte(s) x %u%s", out ? "write" : "read",
-		  run->io.port, dev ? dev->name : "no device", run->io.size, run->io.count, data);
+	log_error(g->name, "%s: port %s 0x%04x (%s), %u byte(s) x %u%s", exit,
+		  out ? "write" : "read", run->io.port, dev ? dev->name : "no device", run->io.size, run->io.count, data);
 }
 

@@ -42,19 +42,19 @@ static int save_one(struct snapshot *s, int fd, unsigned long request, const cha
  * "immediate_exit") finishes it and returns at once. A string I/O may need
  * another exit: handled like any other. */
 static int finish_exit(struct guest *g) {
-	struct kvm_run *run = g->vm.run;
+	struct kvm_run *run = g->vm.vcpu[0].run;
 	int rc;
 
 	for (;;) {
 		run->immediate_exit = 1;
-		rc = ioctl(g->vm.vcpu_fd, KVM_RUN, 0);
+		rc = ioctl(g->vm.vcpu[0].fd, KVM_RUN, 0);
 		run->immediate_exit = 0;
 		if (g->queued.replay && g->queued.replay(g, g->queued.arg).ends)
 			return EX_SOFTWARE;
 		if (rc < 0)
 			return errno == EINTR ? 0 : (log_error(g->name, "snapshot: KVM_RUN failed"),
 						     EX_OSERR);
-		if (vcpu_handle_exit(g).ends)
+		if (vcpu_handle_exit(g, &g->vm.vcpu[0]).ends)
 			return log_error(g->name, "snapshot: the guest ended while being saved"),
 			       EX_SOFTWARE;
 	}
@@ -63,7 +63,7 @@ static int finish_exit(struct guest *g) {
 static int save_cpuid(struct snapshot *s, struct guest *g) {
 	union cpuid c = { .header.nent = CPUID_MAX };
 
-	if (KVM_IOCTL(g->vm.vcpu_fd, KVM_GET_CPUID2, &c, g->name) < 0)
+	if (KVM_IOCTL(g->vm.vcpu[0].fd, KVM_GET_CPUID2, &c, g->name) < 0)
 		return EX_OSERR;
 	return snapshot_add(s, SNAP_CPUID, 0, c.header.entries,
 			    c.header.nent * sizeof(c.header.entries[0])) < 0 ? EX_OSERR : 0;
@@ -82,8 +82,8 @@ static int save_irqchip(struct snapshot *s, struct guest *g) {
 		rc = SAVE(s, g->vm.fd, KVM_GET_IRQCHIP, types[chip], 0, &c, g->name);
 	}
 	return rc ?: SAVE(s, g->vm.fd, KVM_GET_PIT2, SNAP_PIT, 0, &pit, g->name) ?:
-	       SAVE(s, g->vm.vcpu_fd, KVM_GET_LAPIC, SNAP_LAPIC, 0, &lapic, g->name) ?:
-	       SAVE(s, g->vm.vcpu_fd, KVM_GET_MP_STATE, SNAP_MP_STATE, 0, &mp, g->name);
+	       SAVE(s, g->vm.vcpu[0].fd, KVM_GET_LAPIC, SNAP_LAPIC, 0, &lapic, g->name) ?:
+	       SAVE(s, g->vm.vcpu[0].fd, KVM_GET_MP_STATE, SNAP_MP_STATE, 0, &mp, g->name);
 }
 
 /* The registers. A hypercall that a save interrupted while it waited for
@@ -96,7 +96,7 @@ static int save_irqchip(struct snapshot *s, struct guest *g) {
 static int save_regs(struct snapshot *s, struct guest *g, uint64_t exit_rip, bool redo) {
 	struct kvm_regs regs;
 
-	if (KVM_IOCTL(g->vm.vcpu_fd, KVM_GET_REGS, &regs, g->name) < 0)
+	if (KVM_IOCTL(g->vm.vcpu[0].fd, KVM_GET_REGS, &regs, g->name) < 0)
 		return EX_OSERR;
 	if (redo && regs.rip == exit_rip) {	/* (PVM does; where the OUT was is lost) */
 		log_error(g->name, "snapshot: not saved: this host's KVM steps past an OUT before "
@@ -110,7 +110,7 @@ static int save_regs(struct snapshot *s, struct guest *g, uint64_t exit_rip, boo
 
 /* The vCPU's TSC rate: a guest calibrated its clocks against it. */
 static int save_tsc_khz(struct snapshot *s, struct guest *g) {
-	int khz = ioctl(g->vm.vcpu_fd, KVM_GET_TSC_KHZ, 0);
+	int khz = ioctl(g->vm.vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
 	uint32_t saved = khz > 0 ? (uint32_t)khz : 0;
 
 	return snapshot_add(s, SNAP_TSC_KHZ, 0, &saved, sizeof(saved)) < 0 ? EX_OSERR : 0;
@@ -123,9 +123,9 @@ static int load_tsc_khz(const struct snapshot *s, struct guest *g) {
 	uint32_t saved;
 	int rc = snapshot_get(s, SNAP_TSC_KHZ, 0, &saved, sizeof(saved), g->name), now;
 
-	if (rc || saved == 0 || (now = ioctl(g->vm.vcpu_fd, KVM_GET_TSC_KHZ, 0)) == (int)saved)
+	if (rc || saved == 0 || (now = ioctl(g->vm.vcpu[0].fd, KVM_GET_TSC_KHZ, 0)) == (int)saved)
 		return rc;
-	if (ioctl(g->vm.vcpu_fd, KVM_SET_TSC_KHZ, (unsigned long)saved) < 0) {
+	if (ioctl(g->vm.vcpu[0].fd, KVM_SET_TSC_KHZ, (unsigned long)saved) < 0) {
 		log_error(g->name, "snapshot: saved on a CPU whose TSC runs at %u kHz; this host's "
 			  "KVM runs it at %d kHz and cannot change that", saved, now);
 		return EX_DATAERR;
@@ -134,7 +134,7 @@ static int load_tsc_khz(const struct snapshot *s, struct guest *g) {
 }
 
 int snapshot_save_cpu(struct snapshot *s, struct guest *g) {
-	uint64_t exit_rip = g->vm.run->s.regs.regs.rip;
+	uint64_t exit_rip = g->vm.vcpu[0].run->s.regs.regs.rip;
 	bool redo = g->hc.interrupted;
 	struct kvm_sregs sregs;
 	struct kvm_xsave xsave;
@@ -142,7 +142,7 @@ int snapshot_save_cpu(struct snapshot *s, struct guest *g) {
 	struct kvm_debugregs debug;
 	struct kvm_vcpu_events events;
 	struct kvm_clock_data clock;
-	int fd = g->vm.vcpu_fd, rc = finish_exit(g);
+	int fd = g->vm.vcpu[0].fd, rc = finish_exit(g);
 
 	return rc ?: save_cpuid(s, g) ?: save_tsc_khz(s, g) ?: save_regs(s, g, exit_rip, redo) ?:
 	       SAVE(s, fd, KVM_GET_SREGS, SNAP_SREGS, 0, &sregs, g->name) ?:
@@ -173,7 +173,7 @@ static int load_cpuid(const struct snapshot *s, struct guest *g) {
 
 	if (rc || c.header.nent == 0)	/* a real-mode guest: KVM's default CPU */
 		return rc;
-	return KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_CPUID2, &c, g->name) < 0 ? EX_DATAERR : 0;
+	return KVM_IOCTL(g->vm.vcpu[0].fd, KVM_SET_CPUID2, &c, g->name) < 0 ? EX_DATAERR : 0;
 }
 
 /* The VM: its PIT, and the PICs and IOAPIC, whose line levels include
@@ -214,7 +214,7 @@ static int load_sregs(const struct snapshot *s, struct guest *g) {
 	snapshot_host_cpu(vendor, &xsave);
 	if (strcmp(vendor, "AuthenticAMD") == 0 && sregs.tr.type == SEG_TYPE_TSS_BUSY)
 		sregs.tr.type = SEG_TYPE_TSS_AVAILABLE;
-	return KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_SREGS, &sregs, g->name) < 0 ? EX_DATAERR : 0;
+	return KVM_IOCTL(g->vm.vcpu[0].fd, KVM_SET_SREGS, &sregs, g->name) < 0 ? EX_DATAERR : 0;
 }
 
 /* Pending events. KVM_GET_VCPU_EVENTS fills in the pending NMI and the SIPI
@@ -231,7 +231,7 @@ static int load_events(const struct snapshot *s, struct guest *g) {
 		return rc;
 	events.flags = (events.flags & (KVM_VCPUEVENT_VALID_SHADOW | KVM_VCPUEVENT_VALID_SMM)) |
 		       KVM_VCPUEVENT_VALID_NMI_PENDING | KVM_VCPUEVENT_VALID_SIPI_VECTOR;
-	return KVM_IOCTL(g->vm.vcpu_fd, KVM_SET_VCPU_EVENTS, &events, g->name) < 0 ? EX_DATAERR
+	return KVM_IOCTL(g->vm.vcpu[0].fd, KVM_SET_VCPU_EVENTS, &events, g->name) < 0 ? EX_DATAERR
 										  : 0;
 }
 
@@ -259,7 +259,7 @@ int snapshot_restore_cpu(const struct snapshot *s, struct guest *g) {
 	struct kvm_clock_data clock;
 	struct kvm_lapic_state lapic;
 	struct kvm_mp_state mp;
-	int fd = g->vm.vcpu_fd, rc;
+	int fd = g->vm.vcpu[0].fd, rc;
 
 	if ((rc = snapshot_get(s, SNAP_CLOCK, 0, &clock, sizeof(clock), g->name)))
 		return rc;

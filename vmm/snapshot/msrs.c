@@ -41,7 +41,7 @@ int snapshot_save_msrs(struct snapshot *s, struct guest *g) {
 		for (uint32_t i = 0; i < request.header.nmsrs; i++)
 			request.header.entries[i] =
 				(struct kvm_msr_entry){ .index = list.header.indices[at + i] };
-		if ((got = ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &request)) < 0)
+		if ((got = ioctl(g->vm.vcpu[0].fd, KVM_GET_MSRS, &request)) < 0)
 			return log_error(g->name, "snapshot: KVM_GET_MSRS failed"), EX_OSERR;
 		memcpy(&saved[n], request.header.entries, (size_t)got * sizeof(saved[0]));
 		n += (uint32_t)got;
@@ -55,7 +55,7 @@ static bool msr_holds(struct guest *g, const struct kvm_msr_entry *e) {
 	union msrs now = { .header.nmsrs = 1 };
 
 	now.header.entries[0].index = e->index;
-	return ioctl(g->vm.vcpu_fd, KVM_GET_MSRS, &now) == 1 && now.header.entries[0].data == e->data;
+	return ioctl(g->vm.vcpu[0].fd, KVM_GET_MSRS, &now) == 1 && now.header.entries[0].data == e->data;
 }
 
 /* KVM_SET_MSRS sets them in order and says how many it set. Some it
@@ -73,7 +73,7 @@ int snapshot_load_msrs(const struct snapshot *s, struct guest *g) {
 		int set;
 
 		memcpy(part.header.entries, &m[at], part.header.nmsrs * sizeof(m[0]));
-		set = ioctl(g->vm.vcpu_fd, KVM_SET_MSRS, &part);
+		set = ioctl(g->vm.vcpu[0].fd, KVM_SET_MSRS, &part);
 		at += set < 0 ? 0 : (uint32_t)set;
 		if (at == count)
 			break;
