@@ -31,6 +31,7 @@ struct board_config {
 	const char *tap;		/* --net tap=IFNAME: the first guest's; NULL none */
 	bool balloon;			/* --balloon: free page reporting */
 	const char *initrd, *append;	/* a Linux kernel's */
+	int cpus;			/* --cpus: a Linux kernel's vCPUs; 0: one */
 };
 
 /* In the order the program tries them: the first that claims an image
@@ -56,7 +57,19 @@ struct board_devices {
 		uint8_t irq;
 	} line[BOARD_VIRTIO_MAX];
 	struct virtio_kick kick[BOARD_VIRTIO_MAX];	/* and its notifications */
+	struct board_vcpu {			/* smp.c: each vCPU after the first */
+		struct guest *g;
+		struct vcpu *vcpu;
+		pthread_t thread;
+	} vcpu_thread[VM_VCPUS_MAX];
+	int vcpu_threads;
 };
+/* smp.c: the machine's vCPUs (--cpus), then a thread for each after the
+ * first, and their end: the first step of board_stop. */
+int board_create_vcpus(struct guest *g);
+int board_start_vcpus(struct guest *g);
+void board_stop_vcpus(struct guest *g);
+
 /* First in every board's boot: the state made safe to stop, the options
  * checked against the image (only a Linux kernel takes --initrd and
  * --append: KERNEL), the disks opened (more than one only where VIRTIO:

@@ -24,16 +24,19 @@ int board_claim(struct guest *g, int claimed, const char *what) {
 	return EX_SOFTWARE;
 }
 
-/* --initrd and --append are a Linux kernel's; anything else refuses them. */
+/* --initrd, --append and --cpus above 1 are a Linux kernel's; anything else
+ * refuses them. */
 static int refuse_kernel_options(struct guest *g, const struct image *img) {
 	static const char *const formats[] = { [IMAGE_FLAT] = "a flat binary",
 		[IMAGE_ELF32] = "an ELF32 file", [IMAGE_ELF64] = "an ELF64 file" };
 	const struct board_config *c = g->board_config;
+	const char *option = c->append ? "--append" : c->initrd ? "--initrd" :
+			     c->cpus > 1 ? "--cpus" : NULL;
 
-	if (!c->append && !c->initrd)
+	if (!option)
 		return 0;
-	log_error(g->name, "%s is for a Linux kernel; '%s' is %s",
-		  c->append ? "--append" : "--initrd", img->path, formats[img->format]);
+	log_error(g->name, "%s is for a Linux kernel; '%s' is %s", option, img->path,
+		  formats[img->format]);
 	return EX_USAGE;
 }
 
@@ -148,6 +151,7 @@ int board_attach_keyboard(struct guest *g) {
 void board_stop(struct guest *g) {
 	struct board_devices *d = devices(g);
 
+	board_stop_vcpus(g);	/* no vCPU may be in a device as it stops */
 	kbd_stop(&d->kbd);
 	uart_stop(&d->uart);
 	coalesced_port_stop(&d->uart_queue);

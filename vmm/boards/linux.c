@@ -18,14 +18,14 @@ static bool claims_kernel(const struct image *img) {
 }
 
 /* The machine: memory, the VM with KVM's real-mode pages and an irqchip,
- * the vCPU with KVM's CPUID, the kernel loaded. */
+ * its vCPUs with KVM's CPUID, the kernel loaded. */
 static int build(struct guest *g, const struct image *img, const struct linux_boot *b) {
 	g->cpu = b->pvh ? CPU_PROTECTED : CPU_LONG;	/* where the kernel starts */
 	return guest_map_memory(g, b->memory, PROTECTED_MODE_MEMORY_MAX) ?:
 	       vm_create(g->kvm, &g->vm, &g->mem, g->name) ?:
 	       linux_vm_setup(&g->vm, g->name) ?:
 	       vm_create_irqchip(&g->vm, g->name) ?:
-	       vcpu_create(&g->vm, g->name) ?:
+	       board_create_vcpus(g) ?:
 	       vm_set_cpuid(g->kvm, &g->vm, false, g->name) ?:
 	       linux_load(g, img, b);
 }
@@ -38,6 +38,27 @@ int board_linux_devices(struct guest *g) {
 	return board_claim(g, rtc_register(&d->rtc, &g->pio), "CMOS clock") ?:
 	       board_claim(g, pc_reset_register(&d->reset, &g->pio, g->name), "reset ports") ?:
 	       board_attach_uart(g, true) ?: board_attach_pci(g, true);
+}
+
+/* With more than one vCPU, the kernel needs the MP table to find the
+ * others and the I/O APIC, and where each PCI device's line goes; one vCPU
+ * needs none (the kernel then uses the PIC, as a PC without the table). */
+static int describe_cpus(struct guest *g) {
+	struct board_devices *d = g->board_state;
+	struct linux_pci_line lines[PCI_SLOTS];
+	int count = 0;
+
+	if (g->vm.vcpus == 1)
+		return 0;
+	for (int slot = 1; slot < PCI_SLOTS; slot++)
+		if (d->pci.slot[slot])
+			lines[count++] = (struct linux_pci_line){ (uint8_t)slot, (uint8_t)
+				pci_config_get(d->pci.slot[slot], PCI_INTERRUPT_LINE, 1) };
+	if (linux_mptable(&g->mem, g->vm.vcpus, lines, count) < 0) {
+		log_error(g->name, "no room for the MP table of %d vCPUs", g->vm.vcpus);
+		return EX_SOFTWARE;
+	}
+	return board_start_vcpus(g);
 }
 
 static int boot_linux(struct guest *g, const struct image *img) {
@@ -55,7 +76,7 @@ static int boot_linux(struct guest *g, const struct image *img) {
 		rc = EXIT_GUEST_CRASHED;
 		goto out;
 	}
-	rc = build(g, img, &b) ?: board_linux_devices(g);
+	rc = build(g, img, &b) ?: board_linux_devices(g) ?: describe_cpus(g);
 out:
 	linux_finish(&b);
 	return rc;

@@ -36,9 +36,26 @@ static int supported_cpuid(const struct kvm *kvm, union cpuid_table *table, cons
 	return 0;
 }
 
+/* Each vCPU's own: the APIC ID that CPUID reports must be its local APIC's
+ * (KVM sets that from the vCPU id, userspace the CPUID): leaf 1 EBX[31:24],
+ * the x2APIC ID in EDX of leaves 0xB and 0x1F (SDM Vol. 2A, CPUID), and
+ * AMD's extended APIC ID in EAX of leaf 0x8000001E. */
+static void set_apic_id(union cpuid_table *cpuid, uint32_t id) {
+	struct kvm_cpuid_entry2 *e = cpuid->header.entries;
+
+	for (uint32_t i = 0; i < cpuid->header.nent; i++) {
+		if (e[i].function == 1)
+			e[i].ebx = (e[i].ebx & 0x00ffffff) | id << 24;
+		if (e[i].function == 0xb || e[i].function == 0x1f)
+			e[i].edx = id;
+		if (e[i].function == 0x8000001e)
+			e[i].eax = id;
+	}
+}
+
 /* The CPUID leaves KVM can give, plus ours: CPUID.1:ECX bit 31 says a
  * hypervisor is present, leaf 0x40000000 says which (boot.h; KVM API 4.46
- * KVM_GET_SUPPORTED_CPUID, 4.73 KVM_SET_CPUID2). */
+ * KVM_GET_SUPPORTED_CPUID, 4.73 KVM_SET_CPUID2). Every vCPU of VM gets them. */
 int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const char *who) {
 	union cpuid_table cpuid;
 	struct kvm_cpuid_entry2 *leaf = NULL, *e = cpuid.header.entries;
@@ -51,12 +68,16 @@ int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const
 		if (e[i].function == MINI_KVM_CPUID_LEAF)
 			leaf = &e[i];
 	}
-	if (!mini_kvm_leaf)	/* KVM's "KVMKVMKVM" leaves, as KVM gave them */
-		return KVM_IOCTL(vm->vcpu[0].fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
-	if (!leaf)
+	if (mini_kvm_leaf && !leaf)	/* else KVM's "KVMKVMKVM" leaves, as KVM gave them */
 		leaf = &e[cpuid.header.nent++];
-	*leaf = (struct kvm_cpuid_entry2){ .function = MINI_KVM_CPUID_LEAF,
-		.eax = MINI_KVM_CPUID_LEAF, .ebx = MINI_KVM_CPUID_EBX,
-		.ecx = MINI_KVM_CPUID_ECX, .edx = MINI_KVM_CPUID_EDX };
-	return KVM_IOCTL(vm->vcpu[0].fd, KVM_SET_CPUID2, &cpuid, who) < 0 ? EX_UNAVAILABLE : 0;
+	if (mini_kvm_leaf)
+		*leaf = (struct kvm_cpuid_entry2){ .function = MINI_KVM_CPUID_LEAF,
+			.eax = MINI_KVM_CPUID_LEAF, .ebx = MINI_KVM_CPUID_EBX,
+			.ecx = MINI_KVM_CPUID_ECX, .edx = MINI_KVM_CPUID_EDX };
+	for (int i = 0; i < vm->vcpus; i++) {
+		set_apic_id(&cpuid, vm->vcpu[i].id);
+		if (KVM_IOCTL(vm->vcpu[i].fd, KVM_SET_CPUID2, &cpuid, who) < 0)
+			return EX_UNAVAILABLE;
+	}
+	return 0;
 }

@@ -57,6 +57,15 @@ void linux_finish(struct linux_boot *b);
  * entries. */
 int linux_memory_map(uint64_t memory, struct boot_e820_entry *map);
 
+/* mptable.c: the MP table that tells a kernel of its CPUS vCPUs, the
+ * in-kernel I/O APIC, and the line of each of the PCI_COUNT devices in PCI;
+ * -1 if it does not fit in MEM. */
+struct linux_pci_line {
+	uint8_t slot, line;	/* its slot on bus 0; the IRQ line it raises */
+};
+int linux_mptable(struct guest_memory *mem, int cpus, const struct linux_pci_line *pci,
+		  int pci_count);
+
 /* pvh.c: a vmlinux with a PVH entry point (its note gives the ENTRY, if
  * not NULL); loading it (END: where its memory ends); the vCPU at the
  * entry with the start info the kernel reads. */

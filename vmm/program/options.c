@@ -27,6 +27,7 @@ static const char usage[] =
 	"                      (default 4M; a Linux kernel 256M)\n"
 	"      --initrd FILE   a Linux kernel's initial RAM disk\n"
 	"      --append CMDLINE  a Linux kernel's command line\n"
+	"      --cpus N        a Linux kernel's vCPUs, 1 to 64 (default 1)\n"
 	"      --gdb PORT|PATH let gdb debug the first guest: listen on\n"
 	"                      127.0.0.1:PORT or a Unix socket; the guest waits\n"
 	"                      for gdb before its first instruction\n"
@@ -44,7 +45,7 @@ static const char usage[] =
 	"                      KVM's interrupt controllers and timer; auto follows\n"
 	"                      the guest's ELF note (docs/writing-guests.md)\n"
 	"      --snapshot FILE  on SIGUSR1, save the guest to FILE and exit 0 (one\n"
-	"                      guest; not with --net, --balloon or --gdb)\n"
+	"                      guest, one vCPU; not with --net, --balloon or --gdb)\n"
 	"      --restore FILE  resume the guest saved in FILE, in place of IMAGE;\n"
 	"                      its memory, devices and disks come from FILE\n"
 	"      --no-seccomp    run guest threads without their seccomp filter\n"
@@ -106,6 +107,17 @@ static int parse_timeout(const char *text, double *seconds) {
 	return -1;
 }
 
+static int parse_cpus(const char *text, int *cpus) {
+	uint64_t n;
+
+	if (parse_size(text, &n) == 0 && n >= 1 && n <= VM_VCPUS_MAX) {
+		*cpus = (int)n;
+		return 0;
+	}
+	log_error(NULL, "--cpus: '%s' is not a number of vCPUs from 1 to %d", text, VM_VCPUS_MAX);
+	return -1;
+}
+
 static int parse_irqchip(const char *text, enum irqchip_choice *choice) {
 	static const char *const names[] = { [IRQCHIP_AUTO] = "auto", [IRQCHIP_ON] = "on",
 					     [IRQCHIP_OFF] = "off" };
@@ -158,7 +170,7 @@ static int parse_net(const char *text, struct board_config *board) {
 }
 
 enum { OPT_STATS = 256, OPT_NO_COLOR, OPT_IRQCHIP, OPT_DISK, OPT_NO_SECCOMP, OPT_INITRD,
-       OPT_APPEND, OPT_GDB, OPT_NET, OPT_BALLOON, OPT_SNAPSHOT, OPT_RESTORE };
+       OPT_APPEND, OPT_GDB, OPT_NET, OPT_BALLOON, OPT_SNAPSHOT, OPT_RESTORE, OPT_CPUS };
 static const struct option long_options[] = {
 	{ "memory", required_argument, NULL, 'm' }, { "verbose", no_argument, NULL, 'v' },
 	{ "stats", no_argument, NULL, OPT_STATS }, { "timeout", required_argument, NULL, 't' },
@@ -169,17 +181,25 @@ static const struct option long_options[] = {
 	{ "no-seccomp", no_argument, NULL, OPT_NO_SECCOMP },
 	{ "initrd", required_argument, NULL, OPT_INITRD },
 	{ "append", required_argument, NULL, OPT_APPEND },
+	{ "cpus", required_argument, NULL, OPT_CPUS },
 	{ "snapshot", required_argument, NULL, OPT_SNAPSHOT },
 	{ "restore", required_argument, NULL, OPT_RESTORE },
 	{ "gdb", required_argument, NULL, OPT_GDB }, { NULL, 0, NULL, 0 },
 };
 
-/* --snapshot saves one guest, and only devices that can be saved. */
+/* --gdb debugs one vCPU; --snapshot saves one guest with one vCPU, and
+ * only devices that can be saved. */
 static enum options_result snapshot_options(const struct options *opts) {
-	const char *refused = opts->board.tap ? "--net (virtio-net)" :
+	const char *refused = opts->board.cpus > 1 ? "--cpus" :
+			      opts->board.tap ? "--net (virtio-net)" :
 			      opts->board.balloon ? "--balloon (virtio-balloon)" :
 			      opts->gdb ? "--gdb" : NULL;
 
+	if (opts->gdb && opts->board.cpus > 1) {
+		log_error(NULL, "--gdb debugs a guest with one vCPU; not with --cpus %d",
+			  opts->board.cpus);
+		return OPTIONS_BAD;
+	}
 	if (!opts->snapshot)
 		return OPTIONS_RUN;
 	if (opts->image_count > 1) {
@@ -198,7 +218,7 @@ static enum options_result restore_options(struct options *opts, int images) {
 	const struct board_config *b = &opts->board;
 	const char *from_file = opts->guest.memory ? "--memory" : b->disk_count ? "--disk" :
 				b->tap ? "--net" : b->balloon ? "--balloon" :
-				b->initrd ? "--initrd" : b->append ? "--append" :
+				b->initrd ? "--initrd" : b->append ? "--append" : b->cpus ? "--cpus" :
 				opts->guest.irqchip != IRQCHIP_AUTO ? "--irqchip" : NULL;
 
 	if (images > 0) {
@@ -225,6 +245,7 @@ static int apply_option(int c, struct options *opts, char **argv) {
 	case OPT_BALLOON: opts->board.balloon = true; return 0;
 	case OPT_INITRD: opts->board.initrd = optarg; return 0;
 	case OPT_APPEND: opts->board.append = optarg; return 0;
+	case OPT_CPUS: return parse_cpus(optarg, &opts->board.cpus);
 	case OPT_GDB:
 		if (opts->gdb) {
 			log_error(NULL, "--gdb: only one guest can be debugged (the first)");

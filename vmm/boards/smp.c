@@ -1,0 +1,84 @@
+/*
+ * smp: a Linux guest's vCPUs after the first (--cpus). The guest thread
+ * runs vCPU 0, which boots; every other vCPU gets a thread of its own here.
+ * KVM keeps such a vCPU waiting for a SIPI in KVM_RUN (its MP state
+ * starts as KVM_MP_STATE_UNINITIALIZED: KVM API 4.38 KVM_GET_MP_STATE), and
+ * the kernel, which finds it in the MP table (vmm/linux/mptable.c), starts
+ * it with INIT and SIPI through the in-kernel local APIC. So a thread only
+ * confines itself, as the guest thread does, and runs the core's exit loop
+ * on its vCPU. The first loop to end, on any vCPU, ends the guest
+ * (struct guest's end_status); board_stop_vcpus then ends the others.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "board.h"
+#include "core/log.h"
+
+/* The vCPUs of the machine: as many as --cpus, one by default. The host's
+ * KVM has a limit (KVM API 4.7: KVM_CAP_MAX_VCPUS). */
+int board_create_vcpus(struct guest *g) {
+	const struct board_config *c = g->board_config;
+	int count = c->cpus ? c->cpus : 1, max;
+	int rc;
+
+	max = ioctl(g->kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	if (max <= 0)	/* "if the capability is not present, assume KVM_CAP_NR_VCPUS" */
+		max = ioctl(g->kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+	if (count > 1 && count > max) {
+		log_error(g->name, "--cpus %d: this host's KVM runs at most %d vCPUs in a VM", count,
+			  max);
+		return EX_UNAVAILABLE;
+	}
+	for (int i = 0; i < count; i++)
+		if ((rc = vcpu_create(&g->vm, g->name)))
+			return rc;
+	return 0;
+}
+
+static void *run_vcpu(void *arg) {
+	struct board_vcpu *t = arg;
+	struct guest *g = t->g;
+	confine_fn *confine = board_confine(g);
+	int status = confine ? confine(&g->files, g->name) : 0;
+
+	if (status == 0)
+		status = vcpu_run(g, t->vcpu);
+	/* The first to end sets the guest's status, and tells vCPU 0's thread. */
+	atomic_compare_exchange_strong(&g->end_status, &(int){ GUEST_RUNNING }, status);
+	vcpu_kick(g->thread);
+	return NULL;
+}
+
+/* A thread for each vCPU after the first. Before the guest thread confines
+ * itself: the filter forbids making threads. */
+int board_start_vcpus(struct guest *g) {
+	struct board_devices *d = g->board_state;
+
+	for (int i = 1; i < g->vm.vcpus; i++) {
+		struct board_vcpu *t = &d->vcpu_thread[d->vcpu_threads];
+		int err;
+
+		*t = (struct board_vcpu){ .g = g, .vcpu = &g->vm.vcpu[i] };
+		if ((err = pthread_create(&t->thread, NULL, run_vcpu, t))) {
+			log_error(g->name, "cannot start the thread of vCPU %d: %s", i, strerror(err));
+			return EX_OSERR;
+		}
+		d->vcpu_threads++;
+	}
+	return 0;
+}
+
+/* The guest has ended (the core set end_status before its board's stop):
+ * each loop sees that once it is out of KVM_RUN, which a kick makes it
+ * leave -- at once, even if it is about to enter (vcpu.c). */
+void board_stop_vcpus(struct guest *g) {
+	struct board_devices *d = g->board_state;
+
+	for (int i = 0; i < d->vcpu_threads; i++)
+		vcpu_kick(d->vcpu_thread[i].thread);
+	for (int i = 0; i < d->vcpu_threads; i++)
+		pthread_join(d->vcpu_thread[i].thread, NULL);
+	d->vcpu_threads = 0;
+}
