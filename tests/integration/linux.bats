@@ -58,6 +58,37 @@ kernel() {
 	expect_stderr "mini-kvm: hello: --initrd is for a Linux kernel; 'build/guests/long/hello.elf64' is an ELF64 file"
 }
 
+@test "--cpus: 1 to 64, above 1 only for a Linux kernel, and neither with --gdb nor --snapshot: 64" {
+	local bad
+	for bad in 0 65 two 2x -1 ""; do
+		vmm --cpus "$bad" "$(kernel)"
+		expect_status 64
+		expect_stderr "mini-kvm: --cpus: '$bad' is not a number of vCPUs from 1 to 64"
+	done
+	vmm --cpus 2 "$GUESTS/hello.bin"
+	expect_status 64
+	expect_stderr "mini-kvm: hello: --cpus is for a Linux kernel; '$GUESTS/hello.bin' is a flat binary"
+	vmm --cpus 4 build/guests/long/hello.elf64
+	expect_status 64
+	expect_stderr "mini-kvm: hello: --cpus is for a Linux kernel; 'build/guests/long/hello.elf64' is an ELF64 file"
+	vmm --cpus 2 --gdb 1234 "$(kernel)"
+	expect_status 64
+	expect_stderr "mini-kvm: --gdb debugs a guest with one vCPU; not with --cpus 2"
+	vmm --cpus 2 --snapshot x.snap "$(kernel)"
+	expect_status 64
+	expect_stderr "mini-kvm: --snapshot: a guest with --cpus cannot be saved"
+	vmm --restore x.snap --cpus 2
+	expect_status 64
+	expect_stderr "mini-kvm: --restore: --cpus comes from the snapshot file"
+}
+
+@test "--cpus 1 is every guest's one vCPU, as without it" {
+	vmm --cpus 1 "$GUESTS/hello.bin"
+	expect_status 0
+	expect_stdout "$GOLDEN/hello.out"
+	expect_stderr ""
+}
+
 @test "where the host's KVM cannot deliver interrupts, a kernel is refused at once in one line: 70" {
 	local rc=0
 	host_can interrupts || rc=$?

@@ -48,12 +48,18 @@ brought_up() {
 	local img=$BATS_TEST_TMPDIR/disk.img
 	printf 'read through IO-APIC' >"$img"
 	truncate -s 1M "$img"
-	boot_smp disk --cpus 2 --disk "$img" build/kvm-tier/vmlinux
+	boot_smp disk --cpus 2 --stats --disk "$img" build/kvm-tier/vmlinux
 	expect_status 0
 	brought_up 2
 	grep -qx "disk: read through IO-APIC" "$BATS_TEST_TMPDIR/console"
 	grep -qx "virtio0: IO-APIC 10-fasteoi" "$BATS_TEST_TMPDIR/console"
-	expect_stderr ""
+	cat "$err" >&2
+	# --stats: each vCPU's exits, and their sum as the guest's
+	local per_cpu total
+	per_cpu=$(sed -nE 's/^mini-kvm: vmlinux: vCPU [01] +([0-9]+) exits \(.*IO [0-9]+.*\)$/\1/p' "$err")
+	total=$(sed -nE 's/^mini-kvm: vmlinux: exits +([0-9]+) .*/\1/p' "$err")
+	[ "$(wc -l <<<"$per_cpu")" -eq 2 ]
+	[ "$(awk '{ s += $1 } END { print s }' <<<"$per_cpu")" -eq "$total" ]
 }
 
 @test "--cpus 4, a bzImage: 4 processors online, a job on each; a reboot while all 4 spin ends it with 0" {

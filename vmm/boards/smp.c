@@ -40,8 +40,7 @@ int board_create_vcpus(struct guest *g) {
 static void *run_vcpu(void *arg) {
 	struct board_vcpu *t = arg;
 	struct guest *g = t->g;
-	confine_fn *confine = board_confine(g);
-	int status = confine ? confine(&g->files, g->name) : 0;
+	int status = g->hooks && g->hooks->confine ? g->hooks->confine(&g->files, g->name) : 0;
 
 	if (status == 0)
 		status = vcpu_run(g, t->vcpu);
