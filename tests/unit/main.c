@@ -10,6 +10,7 @@ int main(void)
 	failures += test_elf();
 	failures += test_bzimage();
 	failures += test_pvh();
+	failures += test_mptable();
 	failures += test_memory();
 	failures += test_pio();
 	failures += test_console();
