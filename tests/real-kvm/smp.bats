@@ -23,13 +23,14 @@ make_initramfs() {
 	(cd "$root" && find . | "$BUSYBOX" cpio -o -H newc 2>/dev/null) >"$BATS_TEST_TMPDIR/initrd"
 }
 
-# boot_smp TEST ARGS...: the kernel (or what ARGS end with) with smptest=TEST.
+# boot_smp TEST ARGS...: the kernel (or what ARGS end with) with smptest=TEST
+# and $APPEND.
 boot_smp() {
 	local test=$1
 	shift
 	make_initramfs
 	vmm --timeout 300 --initrd "$BATS_TEST_TMPDIR/initrd" \
-		--append "console=ttyS0 quiet smptest=$test" "$@"
+		--append "console=ttyS0 quiet smptest=$test${APPEND:+ $APPEND}" "$@"
 	tr -d '\r' <"$out" >"$BATS_TEST_TMPDIR/console"
 	cat "$BATS_TEST_TMPDIR/console" >&2	# shown if the test fails
 }
@@ -85,4 +86,11 @@ brought_up() {
 	cat "$BATS_TEST_TMPDIR/console" "$BATS_TEST_TMPDIR/err" >&2
 	[ "$status" -eq 143 ]
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "mini-kvm: vmlinuz: stopped by SIGTERM" ]
+}
+
+@test "--cpus 2: a triple fault on vCPU 1 ends every vCPU, and the message names it: 70" {
+	APPEND="reboot=t panic=-1" boot_smp crash --cpus 2 "$KERNEL"
+	expect_status 70
+	brought_up 2
+	expect_stderr_line "mini-kvm: vmlinuz: guest crashed: triple fault (KVM_EXIT_SHUTDOWN) on vCPU 1; where is unknown: KVM reset the vCPU (it does on AMD SVM)"
 }

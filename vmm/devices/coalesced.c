@@ -19,11 +19,14 @@
 	((KVM_RUN_PAGE - sizeof(struct kvm_coalesced_mmio_ring)) / sizeof(struct kvm_coalesced_mmio))
 
 /* KVM fills each entry and then advances LAST; we read LAST with acquire
- * ordering and hand slots back by advancing FIRST (KVM API 4.116). */
+ * ordering and hand slots back by advancing FIRST (KVM API 4.116). The
+ * ring is the VM's, not a vCPU's: with several vCPUs, others may add to it
+ * meanwhile (taken at the next exit), and the guest's bus lock keeps this
+ * the only reader. */
 static struct run_result replay(struct guest *g, void *arg) {
 	struct kvm_coalesced_mmio_ring *ring = ((struct coalesced_port *)arg)->ring;
 	struct run_result result = RUN_ON;
-	uint32_t last = __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);	/* the vCPU is stopped */
+	uint32_t last = __atomic_load_n(&ring->last, __ATOMIC_ACQUIRE);
 
 	for (uint32_t i = ring->first; !result.ends && i != last;) {
 		const struct kvm_coalesced_mmio *w;
