@@ -88,12 +88,20 @@ brought_up() {
 	[ "$(cat "$BATS_TEST_TMPDIR/err")" = "mini-kvm: vmlinuz: stopped by SIGTERM" ]
 }
 
-@test "--cpus 2: a triple fault on vCPU 1 ends every vCPU, and the message names it: 70; --verbose names each exit's vCPU" {
-	APPEND="reboot=t panic=-1" boot_smp crash --cpus 2 --verbose "$KERNEL"
+# On the vmlinux: a PVH kernel starts in protected mode, so a crash is also
+# diagnosed (host/probe.c), from the registers of the vCPU that crashed.
+@test "--cpus 2, a vmlinux: a triple fault on vCPU 1 ends every vCPU, and the message names it: 70; --verbose names each exit's vCPU" {
+	APPEND="reboot=t panic=-1" boot_smp crash --cpus 2 --verbose build/kvm-tier/vmlinux
 	expect_status 70
 	brought_up 2
-	grep -q "^mini-kvm: vmlinuz: vCPU 0 exit: port write 0x03f8 (uart), 1 byte(s) x 1" "$err"
-	grep -q "^mini-kvm: vmlinuz: vCPU 1 exit: " "$err"
-	! grep -q "^mini-kvm: vmlinuz: exit: " "$err"
-	expect_stderr_line "mini-kvm: vmlinuz: guest crashed: triple fault (KVM_EXIT_SHUTDOWN) on vCPU 1; where is unknown: KVM reset the vCPU (it does on AMD SVM)"
+	grep -q "^mini-kvm: vmlinux: vCPU 0 exit: port write 0x03f8 (uart), 1 byte(s) x 1" "$err"
+	grep -q "^mini-kvm: vmlinux: vCPU 1 exit: " "$err"
+	! grep -q "^mini-kvm: vmlinux: exit: " "$err"
+	# as expect_triple_fault (helpers.bash): AMD SVM resets the vCPU
+	local crashed="mini-kvm: vmlinux: guest crashed: triple fault (KVM_EXIT_SHUTDOWN) on vCPU 1"
+	if [ -d /sys/module/kvm_amd ]; then
+		expect_stderr_line "$crashed; where is unknown: KVM reset the vCPU (it does on AMD SVM)"
+	else
+		grep -qF "$crashed at cs:rip " "$err"
+	fi
 }

@@ -25,8 +25,9 @@ static uint8_t sum(const uint8_t *p, size_t len)
  * the I/O interrupt entries as "bus:irq>pin/flags" strings. */
 struct read_table {
 	int processors, boot, buses, io_apics, io_interrupts, local_interrupts;
-	uint8_t io_apic_id, last_apic_id;
-	char lines[64][16];
+	uint8_t io_apic_id;
+	uint64_t apic_ids;	/* a bit for each processor's local APIC ID */
+	char lines[64][16], local[2][16];
 };
 
 static void read_entries(const uint8_t *e, int count, struct read_table *t)
@@ -34,8 +35,10 @@ static void read_entries(const uint8_t *e, int count, struct read_table *t)
 	for (int i = 0; i < count; i++) {
 		switch (e[0]) {
 		case 0:
-			t->processors++, t->boot += (e[3] & 2) != 0, t->last_apic_id = e[1];
+			assert_true(e[1] < 64);
+			t->processors++, t->boot += (e[3] & 2) != 0, t->apic_ids |= 1ull << e[1];
 			assert_int_equal(e[3] & 1, 1);	/* enabled */
+			assert_int_equal(e[3] & 2 ? e[1] : 0, 0);	/* the boot one is 0 */
 			e += 20;
 			continue;
 		case 1: t->buses++; break;
@@ -44,7 +47,10 @@ static void read_entries(const uint8_t *e, int count, struct read_table *t)
 			snprintf(t->lines[t->io_interrupts++], 16, "%u:%u>%u/%u", e[4], e[5], e[7],
 				 e[2]);
 			break;
-		case 4: t->local_interrupts++; break;
+		case 4:
+			assert_true(t->local_interrupts < 2);
+			snprintf(t->local[t->local_interrupts++], 16, "%u>%u:%u", e[1], e[6], e[7]);
+			break;
 		default: fail_msg("entry %d has type %u", i, e[0]);
 		}
 		e += 8;
@@ -76,15 +82,19 @@ static void four_vcpus_and_two_pci_devices(void **state)
 	memcpy(&table, f + 4, 4);
 	h = mem.host + table;
 	assert_memory_equal(h, "PCMP", 4);
+	assert_int_equal(h[6], 4);	/* MP spec 1.4 */
+	assert_memory_equal(h + 36, "\x00\x00\xe0\xfe", 4);	/* the local APICs' 0xFEE00000 */
 	assert_int_equal(sum(h, (size_t)(h[4] | h[5] << 8)), 0);
 	read_entries(h + 44, h[34] | h[35] << 8, &t);
 	assert_int_equal(t.processors, 4);
 	assert_int_equal(t.boot, 1);
-	assert_int_equal(t.last_apic_id, 3);
+	assert_int_equal(t.apic_ids, 0xf);	/* 0, 1, 2 and 3 */
 	assert_int_equal(t.buses, 2);
 	assert_int_equal(t.io_apics, 1);
 	assert_int_equal(t.io_apic_id, 4);	/* no local APIC has it */
 	assert_int_equal(t.local_interrupts, 2);
+	assert_string_equal(t.local[0], "3>255:0");	/* ExtINT to every LINT0 */
+	assert_string_equal(t.local[1], "1>255:1");	/* NMI to every LINT1 */
 	/* PCI (bus 0): slot << 2, INTA, on its line, level and active high */
 	assert_true(has_line(&t, "0:4>10/13"));
 	assert_true(has_line(&t, "0:8>11/13"));
@@ -99,14 +109,17 @@ static void four_vcpus_and_two_pci_devices(void **state)
 
 static void what_cannot_fit_is_refused(void **state)
 {
-	struct guest_memory mem = { .size = FLOATING + 512 };
+	struct guest_memory small = { .size = FLOATING + 512 }, mem = { .size = 1 << 20 };
 
 	(void)state;
+	small.host = calloc(1, small.size);
 	mem.host = calloc(1, mem.size);
-	assert_int_equal(linux_mptable(&mem, 2, NULL, 0), 0);
-	assert_int_equal(linux_mptable(&mem, 64, NULL, 0), -1);	/* 1.5 KB: past the end */
+	assert_int_equal(linux_mptable(&small, 2, NULL, 0), 0);
+	assert_int_equal(linux_mptable(&small, 64, NULL, 0), -1);	/* 1.5 KB: past the end */
+	assert_int_equal(linux_mptable(&mem, 64, NULL, 0), 0);
 	assert_int_equal(linux_mptable(&mem, 0, NULL, 0), -1);
 	assert_int_equal(linux_mptable(&mem, 65, NULL, 0), -1);
+	free(small.host);
 	free(mem.host);
 }
 

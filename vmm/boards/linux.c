@@ -43,7 +43,7 @@ int board_linux_devices(struct guest *g) {
 /* With more than one vCPU, the kernel needs the MP table to find the
  * others and the I/O APIC, and where each PCI device's line goes; one vCPU
  * needs none (the kernel then uses the PIC, as a PC without the table). */
-static int describe_cpus(struct guest *g) {
+static int write_mptable(struct guest *g) {
 	struct board_devices *d = g->board_state;
 	struct linux_pci_line lines[PCI_SLOTS];
 	int count = 0;
@@ -58,7 +58,7 @@ static int describe_cpus(struct guest *g) {
 		log_error(g->name, "no room for the MP table of %d vCPUs", g->vm.vcpus);
 		return EX_SOFTWARE;
 	}
-	return board_start_vcpus(g);
+	return 0;
 }
 
 static int boot_linux(struct guest *g, const struct image *img) {
@@ -76,7 +76,8 @@ static int boot_linux(struct guest *g, const struct image *img) {
 		rc = EXIT_GUEST_CRASHED;
 		goto out;
 	}
-	rc = build(g, img, &b) ?: board_linux_devices(g) ?: describe_cpus(g);
+	rc = build(g, img, &b) ?: board_linux_devices(g) ?: write_mptable(g) ?:
+	     board_start_vcpus(g);	/* last: smp.c says why */
 out:
 	linux_finish(&b);
 	return rc;

@@ -9,6 +9,7 @@
  * on its vCPU. The first loop to end, on any vCPU, ends the guest
  * (struct guest's end_status); board_stop_vcpus then ends the others.
  */
+#define _GNU_SOURCE	/* pthread_timedjoin_np */
 #include <errno.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -23,12 +24,12 @@ int board_create_vcpus(struct guest *g) {
 	int count = c->cpus ? c->cpus : 1, max;
 	int rc;
 
-	max = ioctl(g->kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	max = ioctl(g->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);	/* this VM's */
 	if (max <= 0)	/* "if the capability is not present, assume KVM_CAP_NR_VCPUS" */
-		max = ioctl(g->kvm->fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
+		max = ioctl(g->vm.fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	if (count > 1 && count > max) {
-		log_error(g->name, "--cpus %d: this host's KVM runs at most %d vCPUs in a VM", count,
-			  max);
+		log_error(g->name, "--cpus %d: this host's KVM runs at most %d vCPUs in a VM",
+			  count, max);
 		return EX_UNAVAILABLE;
 	}
 	for (int i = 0; i < count; i++)
@@ -37,10 +38,12 @@ int board_create_vcpus(struct guest *g) {
 	return 0;
 }
 
+/* Confined without a name, so silently: if the filter cannot be had, the
+ * guest thread, which confines itself with the same one, says so once. */
 static void *run_vcpu(void *arg) {
 	struct board_vcpu *t = arg;
 	struct guest *g = t->g;
-	int status = g->hooks && g->hooks->confine ? g->hooks->confine(&g->files, g->name) : 0;
+	int status = g->hooks && g->hooks->confine ? g->hooks->confine(&g->files, NULL) : 0;
 
 	if (status == 0)
 		status = vcpu_run(g, t->vcpu);
@@ -50,8 +53,9 @@ static void *run_vcpu(void *arg) {
 	return NULL;
 }
 
-/* A thread for each vCPU after the first. Before the guest thread confines
- * itself: the filter forbids making threads. */
+/* A thread for each vCPU after the first: the board's last step, as each
+ * builds its seccomp filter from the guest's files as they are now. Before
+ * the guest thread confines itself: the filter forbids making threads. */
 int board_start_vcpus(struct guest *g) {
 	struct board_devices *d = g->board_state;
 
@@ -61,7 +65,8 @@ int board_start_vcpus(struct guest *g) {
 
 		*t = (struct board_vcpu){ .g = g, .vcpu = &g->vm.vcpu[i] };
 		if ((err = pthread_create(&t->thread, NULL, run_vcpu, t))) {
-			log_error(g->name, "cannot start the thread of vCPU %d: %s", i, strerror(err));
+			log_error(g->name, "cannot start the thread of vCPU %d: %s", i,
+				  strerror(err));
 			return EX_OSERR;
 		}
 		d->vcpu_threads++;
@@ -71,13 +76,23 @@ int board_start_vcpus(struct guest *g) {
 
 /* The guest has ended (the core set end_status before its board's stop):
  * each loop sees that once it is out of KVM_RUN, which a kick makes it
- * leave -- at once, even if it is about to enter (vcpu.c). */
+ * leave. A kick that lands before the thread's loop has begun is lost, so
+ * it is repeated every 50 ms until the thread has ended, as the
+ * supervisor repeats its own. */
 void board_stop_vcpus(struct guest *g) {
 	struct board_devices *d = g->board_state;
 
-	for (int i = 0; i < d->vcpu_threads; i++)
-		vcpu_kick(d->vcpu_thread[i].thread);
-	for (int i = 0; i < d->vcpu_threads; i++)
-		pthread_join(d->vcpu_thread[i].thread, NULL);
+	for (int i = 0; i < d->vcpu_threads; i++) {
+		pthread_t thread = d->vcpu_thread[i].thread;
+		struct timespec until;
+
+		do {
+			vcpu_kick(thread);
+			clock_gettime(CLOCK_REALTIME, &until);	/* the join's clock */
+			until.tv_nsec += 50000000;
+			if (until.tv_nsec >= 1000000000)
+				until.tv_sec++, until.tv_nsec -= 1000000000;
+		} while (pthread_timedjoin_np(thread, NULL, &until) == ETIMEDOUT);
+	}
 	d->vcpu_threads = 0;
 }

@@ -19,7 +19,8 @@ struct console {
 	bool prefixed;		/* several guests: "[name] " and whole lines only */
 	char prefix[96], line[CONSOLE_LINE_MAX];
 	size_t prefix_len, len;
-	int write_error;	/* errno of a failed write: the output is lost */
+	atomic_int write_error;	/* errno of a failed write: the output is lost (any vCPU
+				   thread reads it, outside the bus lock) */
 };
 void console_init(struct console *c, int fd, const char *name, bool prefixed, int color);
 void console_putc(struct console *c, uint8_t byte);
@@ -30,7 +31,8 @@ void console_close(struct console *c);
 int write_all(int fd, const void *buf, size_t len);
 
 /*
- * Input. The vCPU thread reads it (hypercalls, the UART, the keyboard); a
+ * Input. A vCPU thread reads it (hypercalls, the UART, the keyboard: one
+ * at a time, under the guest's bus lock); a
  * device's input watch thread (vmm/devices) asks whether a byte is
  * waiting. The lock keeps the two apart; read(2) itself runs outside it.
  * Every function takes NULL: a guest without stdin, always at its end.

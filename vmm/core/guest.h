@@ -74,11 +74,12 @@ struct guest_files {
 struct guest_hooks {		/* any of them may be NULL */
 	/* Confine the calling thread, which from now on only runs the guest
 	 * (the vCPU thread) or helps it (a device's thread, the debugger's):
-	 * FILES are the files it keeps using, NULL none. 0, or an exit status. */
+	 * FILES are the files it keeps using, NULL none. 0, or an exit status,
+	 * said in a message naming WHO (NULL: none). */
 	int (*confine)(const struct guest_files *files, const char *who);
-	/* After a crash: what the guest needed that this host's KVM cannot
-	 * do, in words, or NULL. */
-	const char *(*diagnose)(struct guest *g);
+	/* After a crash of vCPU V: what the guest needed that this host's KVM
+	 * cannot do, in words, or NULL. */
+	const char *(*diagnose)(struct guest *g, const struct vcpu *v);
 	/* Each exit of vCPU V, before it is handled (--verbose). */
 	void (*trace)(struct guest *g, const struct vcpu *v);
 	/* The supervisor got GUEST_SAVE_SIGNAL: save the stopped guest (its

@@ -136,12 +136,12 @@ int vm_create(const struct kvm *kvm, struct vm *vm, struct guest_memory *mem, co
 /* The next vCPU, and kvm_run: the page(s) it shares with us (KVM API 4.7
  * KVM_CREATE_VCPU, 5 "The kvm_run structure"). */
 int vcpu_create(struct vm *vm, const char *who) {
-	struct vcpu *v = &vm->vcpu[vm->vcpus];
+	struct vcpu *v = &vm->vcpu[vm->vcpus];	/* zeroed by vm_create */
 
-	*v = (struct vcpu){ .id = (uint32_t)vm->vcpus };
-	if ((v->fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, (void *)(uintptr_t)v->id, who)) < 0)
+	if (vm->vcpus == VM_VCPUS_MAX ||	/* a board's bug: --cpus allows no more */
+	    (v->fd = KVM_IOCTL(vm->fd, KVM_CREATE_VCPU, (void *)(uintptr_t)vm->vcpus, who)) < 0)
 		return EX_UNAVAILABLE;
-	vm->vcpus++;
+	v->id = (uint32_t)vm->vcpus++;
 	v->run = mmap(NULL, vm->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->fd, 0);
 	if (v->run == MAP_FAILED) {
 		v->run = NULL;

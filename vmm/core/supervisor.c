@@ -51,7 +51,7 @@ int guests_wait(struct guest *guests, int count, double timeout, const sigset_t 
 
 		left = stopping ? 50000000 : deadline - now_ns();
 		left = left < 0 ? 0 : left;
-		wait = (struct timespec){ .tv_sec = left / 1000000000, .tv_nsec = left % 1000000000 };
+		wait = (struct timespec){ left / 1000000000, left % 1000000000 };
 		signo = sigtimedwait(signals, NULL, stopping || timeout > 0 ? &wait : NULL);
 		if (signo > 0 && signo != GUEST_DONE_SIGNAL && !stopped_by)	/* the first */
 			stopped_by = signo;

@@ -89,13 +89,13 @@ static struct run_result replay_queued(struct guest *g) {
 /* The guest cannot go on. If the program's diagnosis (a probe VM) shows
  * that the host's KVM cannot do what the guest was doing, say that instead
  * of blaming the guest. */
-static int handle_failure(struct guest *g, struct kvm_run *run) {
-	const char *needs = g->hooks && g->hooks->diagnose ? g->hooks->diagnose(g)
-								   : NULL;
+static int handle_failure(struct guest *g, const struct vcpu *v) {
+	const char *needs = g->hooks && g->hooks->diagnose ? g->hooks->diagnose(g, v) : NULL;
+	const struct kvm_run *run = v->run;
 
 	if (needs)
-		return guest_crashed(g, "needs %s, which this host's KVM cannot do (VT-x or "
-				     "AMD-V hosts can): %s", needs, kvm_exit_name(run->exit_reason));
+		return guest_crashed(g, "needs %s, which this host's KVM cannot do (VT-x or AMD-V "
+				     "hosts can): %s", needs, kvm_exit_name(run->exit_reason));
 	switch (run->exit_reason) {
 	case KVM_EXIT_SHUTDOWN:
 		return guest_crashed(g, "triple fault (KVM_EXIT_SHUTDOWN)");
@@ -135,7 +135,7 @@ struct run_result vcpu_handle_exit(struct guest *g, struct vcpu *v) {
 			return g->debug->stopped(g, DEBUG_TRAP);
 		break;
 	}
-	return run_ends(handle_failure(g, run));
+	return run_ends(handle_failure(g, v));
 }
 
 /*

@@ -60,7 +60,8 @@ static bool probe_debug(const struct kvm *kvm, enum cpu_mode mode, bool step) {
 		stopped = gdb_sync_regs_now(&vm, NULL) == 0 &&
 			  ioctl(vm.vcpu[0].fd, KVM_SET_GUEST_DEBUG, &dbg) == 0 &&
 			  vcpu_run_uninterrupted(&vm.vcpu[0]) == 0 &&
-			  vm.vcpu[0].run->exit_reason == KVM_EXIT_DEBUG && vm.vcpu[0].run->s.regs.regs.rip == code + 1;
+			  vm.vcpu[0].run->exit_reason == KVM_EXIT_DEBUG &&
+			  vm.vcpu[0].run->s.regs.regs.rip == code + 1;
 	}
 	vm_destroy(&vm);
 	guest_memory_unmap(&mem);

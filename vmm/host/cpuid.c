@@ -39,7 +39,9 @@ static int supported_cpuid(const struct kvm *kvm, union cpuid_table *table, cons
 /* Each vCPU's own: the APIC ID that CPUID reports must be its local APIC's
  * (KVM sets that from the vCPU id, userspace the CPUID): leaf 1 EBX[31:24],
  * the x2APIC ID in EDX of leaves 0xB and 0x1F (SDM Vol. 2A, CPUID), and
- * AMD's extended APIC ID in EAX of leaf 0x8000001E. */
+ * AMD's extended APIC ID in EAX of leaf 0x8000001E, whose EBX[7:0] is the
+ * core's ID: each vCPU a core of its own, one thread each (KVM API, "CPU
+ * topology"). The counts in leaf 1 EBX[23:16] and leaf 4 stay the host's. */
 static void set_apic_id(union cpuid_table *cpuid, uint32_t id) {
 	struct kvm_cpuid_entry2 *e = cpuid->header.entries;
 
@@ -49,7 +51,7 @@ static void set_apic_id(union cpuid_table *cpuid, uint32_t id) {
 		if (e[i].function == 0xb || e[i].function == 0x1f)
 			e[i].edx = id;
 		if (e[i].function == 0x8000001e)
-			e[i].eax = id;
+			e[i].eax = id, e[i].ebx = id & 0xff;
 	}
 }
 

@@ -18,7 +18,7 @@
 int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const char *who);
 
 /* probe.c */
-const char *host_cannot_run(struct guest *g);	/* a guest_hooks.diagnose */
+const char *host_cannot_run(struct guest *g, const struct vcpu *v);	/* guest_hooks.diagnose */
 const char *host_lacks_interrupts(const struct kvm *kvm);	/* before a Linux boot */
 int vcpu_run_uninterrupted(struct vcpu *v);	/* a probe VM's KVM_RUN */
 

@@ -90,8 +90,10 @@ static bool run_probe(const struct kvm *kvm, const struct probe *p) {
 	memcpy(mem.host + PROBE_CODE, p->code, p->size);
 	probe_tables(&mem);
 	if (vm_create(kvm, &vm, &mem, NULL) == 0 && vcpu_create(&vm, NULL) == 0 &&
-	    cpu_setup_protected(&vm, &mem, PROBE_CODE, NULL) == 0 && vcpu_run_uninterrupted(&vm.vcpu[0]) == 0)
-		ok = vm.vcpu[0].run->exit_reason == KVM_EXIT_IO && vm.vcpu[0].run->io.port == HC_PORT;
+	    cpu_setup_protected(&vm, &mem, PROBE_CODE, NULL) == 0 &&
+	    vcpu_run_uninterrupted(&vm.vcpu[0]) == 0)
+		ok = vm.vcpu[0].run->exit_reason == KVM_EXIT_IO &&
+		     vm.vcpu[0].run->io.port == HC_PORT;
 	vm_destroy(&vm);
 	guest_memory_unmap(&mem);
 	return ok;
@@ -125,9 +127,10 @@ static bool turns_paging_on(const uint8_t *insn, const struct kvm_regs *r) {
 	       (*gpr[insn[2] & 7] & CR0_PG);
 }
 
-/* What the crashed guest G was doing that a host might not support. */
-static int guest_needed(const struct guest *g, const struct kvm_sregs *sregs) {
-	const struct kvm_regs *r = &g->vm.vcpu[0].run->s.regs.regs;
+/* What vCPU V of the crashed guest G was doing that a host might not support. */
+static int guest_needed(const struct guest *g, const struct vcpu *v,
+			const struct kvm_sregs *sregs) {
+	const struct kvm_regs *r = &v->run->s.regs.regs;
 	const uint8_t *insn = guest_ptr(&g->mem, sregs->cs.base + r->rip, 3);
 	bool has_idt = sregs->idt.base != 0 || sregs->idt.limit != 0xffff;	/* not reset */
 
@@ -145,13 +148,15 @@ const char *host_lacks_interrupts(const struct kvm *kvm) {
 	return host_can(kvm, HOST_INTERRUPTS) ? NULL : probes[HOST_INTERRUPTS].needs;
 }
 
-const char *host_cannot_run(struct guest *g) {
+/* The registers are those of V, the vCPU that crashed: asking another,
+ * still in KVM_RUN, would wait for it to leave. */
+const char *host_cannot_run(struct guest *g, const struct vcpu *v) {
 	struct kvm_sregs sregs;
 	int need;
 
-	if (g->cpu != CPU_PROTECTED || ioctl(g->vm.vcpu[0].fd, KVM_GET_SREGS, &sregs) < 0)
+	if (g->cpu != CPU_PROTECTED || ioctl(v->fd, KVM_GET_SREGS, &sregs) < 0)
 		return NULL;
-	need = guest_needed(g, &sregs);
+	need = guest_needed(g, v, &sregs);
 	if (need < 0 || host_can(g->kvm, (enum host_feature)need))
 		return NULL;
 	return probes[need].needs;

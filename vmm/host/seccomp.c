@@ -136,7 +136,8 @@ static int allow_files(scmp_filter_ctx ctx, const struct guest_files *files) {
 }
 
 /* Confine the calling thread. Reads and writes only on the fds it owns:
- * stdin, stdout, stderr, and FILES (NULL: none).
+ * stdin, stdout, stderr, and FILES (NULL: none). WHO names it in a
+ * failure's message; NULL: no message.
  * The API level is set, not probed: left to itself, libseccomp's first
  * seccomp_init tries nine seccomp(2) calls to learn which flags and
  * actions the kernel has (seccomp_api_get(3)). Level 1 loads the filter
@@ -163,7 +164,7 @@ int seccomp_confine(const struct guest_files *files, const char *who) {
 	if (!rc)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
-	if (rc)
+	if (rc && who)	/* no WHO: silent, the caller's choice */
 		log_error(who, "cannot install the seccomp filter: %s", strerror(-rc));
 	return rc ? EX_OSERR : 0;
 }

@@ -130,7 +130,10 @@ int linux_mptable(struct guest_memory *mem, int cpus, const struct linux_pci_lin
 		      (size_t)(pci_count + ISA_IRQS + 2) * sizeof(struct mp_interrupt);
 	struct mp_floating *floating = guest_ptr(mem, MP_TABLE_ADDRESS, size);
 	struct table t;
-	uint8_t io_apic = (uint8_t)cpus;	/* the first ID no local APIC has */
+	/* The first ID no local APIC has. KVM's I/O APIC keeps 4 bits of its
+	 * ID register: from 16 vCPUs on, a kernel that writes and reads back
+	 * the ID (a 32-bit one) finds it different; a 64-bit one does not. */
+	uint8_t io_apic = (uint8_t)cpus;
 
 	if (!floating || cpus < 1 || cpus > VM_VCPUS_MAX)
 		return -1;
@@ -139,11 +142,12 @@ int linux_mptable(struct guest_memory *mem, int cpus, const struct linux_pci_lin
 	*floating = (struct mp_floating){ .signature = "_MP_", .length = 1, .revision = 4,
 		.table = MP_TABLE_ADDRESS + sizeof(*floating) };
 	*t.header = (struct mp_header){ .signature = "PCMP", .revision = 4, .oem = "MINI-KVM",
-		.product = "mini-kvm", .local_apic = LOCAL_APIC_ADDRESS };
+		.product = "mini-kvm    ", .local_apic = LOCAL_APIC_ADDRESS };
 	for (int i = 0; i < cpus; i++)
 		add(&t, &(struct mp_processor){ .type = ENTRY_PROCESSOR, .apic_id = (uint8_t)i,
 			.apic_version = LOCAL_APIC_VERSION,
-			.flags = CPU_ENABLED | (i == 0 ? CPU_BOOT : 0) }, sizeof(struct mp_processor));
+			.flags = CPU_ENABLED | (i == 0 ? CPU_BOOT : 0) },
+		    sizeof(struct mp_processor));
 	add(&t, &(struct mp_bus){ ENTRY_BUS, PCI_BUS, "PCI   " }, sizeof(struct mp_bus));
 	add(&t, &(struct mp_bus){ ENTRY_BUS, ISA_BUS, "ISA   " }, sizeof(struct mp_bus));
 	add(&t, &(struct mp_io_apic){ ENTRY_IO_APIC, io_apic, IO_APIC_VERSION, IO_APIC_ENABLED,

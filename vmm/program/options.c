@@ -189,7 +189,7 @@ static const struct option long_options[] = {
 
 /* --gdb debugs one vCPU; --snapshot saves one guest with one vCPU, and
  * only devices that can be saved. */
-static enum options_result snapshot_options(const struct options *opts) {
+static enum options_result check_combinations(const struct options *opts) {
 	const char *refused = opts->board.cpus > 1 ? "--cpus" :
 			      opts->board.tap ? "--net (virtio-net)" :
 			      opts->board.balloon ? "--balloon (virtio-balloon)" :
@@ -218,7 +218,8 @@ static enum options_result restore_options(struct options *opts, int images) {
 	const struct board_config *b = &opts->board;
 	const char *from_file = opts->guest.memory ? "--memory" : b->disk_count ? "--disk" :
 				b->tap ? "--net" : b->balloon ? "--balloon" :
-				b->initrd ? "--initrd" : b->append ? "--append" : b->cpus ? "--cpus" :
+				b->initrd ? "--initrd" : b->append ? "--append" :
+				b->cpus ? "--cpus" :
 				opts->guest.irqchip != IRQCHIP_AUTO ? "--irqchip" : NULL;
 
 	if (images > 0) {
@@ -232,7 +233,7 @@ static enum options_result restore_options(struct options *opts, int images) {
 	}
 	opts->images = opts->restore;
 	opts->image_count = 1;
-	return snapshot_options(opts);
+	return check_combinations(opts);
 }
 
 /* One option: 0 ok, -1 usage error, 1 help or version printed. */
@@ -294,5 +295,5 @@ enum options_result options_parse(int argc, char **argv, struct options *opts) {
 	}
 	opts->images = argv + optind;
 	opts->image_count = argc - optind;
-	return snapshot_options(opts);
+	return check_combinations(opts);
 }

@@ -11,12 +11,12 @@ void trace_exit(struct guest *g, const struct vcpu *v) {
 	const struct pio_device *dev = pio_find(&g->pio, run->io.port);
 	bool out = run->io.direction == KVM_EXIT_IO_OUT;
 	uint32_t value = 0;
-	char data[48] = "", exit[24] = "exit";
+	char data[48] = "", what[24] = "exit";
 
 	if (g->vm.vcpus > 1)
-		snprintf(exit, sizeof(exit), "vCPU %u exit", v->id);
+		snprintf(what, sizeof(what), "vCPU %u exit", v->id);
 	if (run->exit_reason != KVM_EXIT_IO) {
-		log_error(g->name, "%s: %s", exit, run->exit_reason == KVM_EXIT_HLT ?
+		log_error(g->name, "%s: %s", what, run->exit_reason == KVM_EXIT_HLT ?
 			  "the guest executed HLT" : kvm_exit_name(run->exit_reason));
 		return;
 	}
@@ -27,7 +27,8 @@ void trace_exit(struct guest *g, const struct vcpu *v) {
 		snprintf(data, sizeof(data), ", value 0x%x%s%s", value,
 			 run->io.port == HC_PORT ? ": " : "",
 			 run->io.port == HC_PORT ? (hypercall_name(value) ?: "unknown") : "");
-	log_error(g->name, "%s: port %s 0x%04x (%s), %u byte(s) x %u%s", exit,
-		  out ? "write" : "read", run->io.port, dev ? dev->name : "no device", run->io.size, run->io.count, data);
+	log_error(g->name, "%s: port %s 0x%04x (%s), %u byte(s) x %u%s", what,
+		  out ? "write" : "read", run->io.port, dev ? dev->name : "no device", run->io.size,
+		  run->io.count, data);
 }
 

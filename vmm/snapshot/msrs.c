@@ -55,7 +55,8 @@ static bool msr_holds(struct guest *g, const struct kvm_msr_entry *e) {
 	union msrs now = { .header.nmsrs = 1 };
 
 	now.header.entries[0].index = e->index;
-	return ioctl(g->vm.vcpu[0].fd, KVM_GET_MSRS, &now) == 1 && now.header.entries[0].data == e->data;
+	return ioctl(g->vm.vcpu[0].fd, KVM_GET_MSRS, &now) == 1 &&
+	       now.header.entries[0].data == e->data;
 }
 
 /* KVM_SET_MSRS sets them in order and says how many it set. Some it
