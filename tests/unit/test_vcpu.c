@@ -60,7 +60,7 @@ static void hlt_ends_the_guest_cleanly(void **state)
 	fake_guest_init(&f, 4096);
 	assert_int_equal(fake_exit(&f, KVM_EXIT_HLT, &err), 0);
 	assert_string_equal(err, "");
-	assert_int_equal(f.g.vm.vcpu[0].exits[KVM_EXIT_HLT], 1);
+	assert_int_equal(f.g.stats.exits[KVM_EXIT_HLT], 1);
 	fake_guest_free(&f);
 }
 

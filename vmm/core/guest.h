@@ -109,7 +109,9 @@ struct queued_writes {
 	void *arg;
 };
 
-struct guest_stats {		/* and each vCPU's exits: struct vcpu */
+#define STATS_EXIT_REASONS 64
+struct guest_stats {		/* each vCPU's count of exits: struct vcpu */
+	uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number, of all vCPUs */
 	uint64_t unclaimed_memory;		/* MMIO exits: no RAM there */
 	uint64_t coalesced_writes;		/* port writes that made no exit */
 	uint64_t memory, resident;	/* guest RAM, and how much of it was in

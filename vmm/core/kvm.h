@@ -24,12 +24,11 @@ struct kvm {
 /* One virtual CPU. KVM numbers them from 0, and the number is also its
  * local APIC's ID; vCPU 0 is the one that boots (KVM API 4.7
  * KVM_CREATE_VCPU, KVM_SET_BOOT_CPU_ID). */
-#define STATS_EXIT_REASONS 64
 struct vcpu {
 	int fd;
 	uint32_t id;
 	struct kvm_run *run;	/* shared with KVM: exit data, synced registers */
-	uint64_t exits[STATS_EXIT_REASONS];	/* by KVM_EXIT_* number (--stats) */
+	uint64_t exits;		/* how many it made (--stats; by reason: the guest's) */
 };
 
 #define VM_VCPUS_MAX 64

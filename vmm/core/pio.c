@@ -20,9 +20,8 @@ int pio_register(struct pio_bus *bus, const char *name, uint16_t base, uint16_t 
 		if (base < d->base + d->count && d->base < end)
 			return -1;
 	}
-	bus->devices[bus->device_count++] = (struct pio_device){
-		.name = name, .base = base, .count = count, .handle = handle, .device = device,
-	};
+	bus->devices[bus->device_count++] = (struct pio_device){ .name = name, .base = base,
+		.count = count, .handle = handle, .device = device };
 	return 0;
 }
 

@@ -117,7 +117,8 @@ static int handle_failure(struct guest *g, const struct vcpu *v) {
 struct run_result vcpu_handle_exit(struct guest *g, struct vcpu *v) {
 	struct kvm_run *run = v->run;
 
-	v->exits[run->exit_reason < STATS_EXIT_REASONS ? run->exit_reason : 0]++;
+	g->stats.exits[run->exit_reason < STATS_EXIT_REASONS ? run->exit_reason : 0]++;
+	v->exits++;
 	if (g->hooks && g->hooks->trace)
 		g->hooks->trace(g, v);
 	switch (run->exit_reason) {

@@ -25,24 +25,16 @@ static double ms_between(const struct timespec *from, const struct timespec *to)
 	       (double)(to->tv_nsec - from->tv_nsec) / 1e6;
 }
 
-/* Exits by reason: of the one vCPU, or of each and of all. */
+/* Exits by reason; with several vCPUs, how many each made first. */
 static void print_exits(const struct guest *g) {
-	uint64_t all[STATS_EXIT_REASONS] = { 0 };
 	char list[512];
 	unsigned long long total;
 
-	for (int i = 0; i < g->vm.vcpus; i++) {
-		const struct vcpu *v = &g->vm.vcpu[i];
-
-		for (int r = 0; r < STATS_EXIT_REASONS; r++)
-			all[r] += v->exits[r];
-		if (g->vm.vcpus == 1)
-			continue;
-		total = list_counts(list, sizeof(list), v->exits, STATS_EXIT_REASONS,
-				    kvm_exit_name);
-		log_error(g->name, "vCPU %-7u %llu exits (%s)", v->id, total, list);
-	}
-	total = list_counts(list, sizeof(list), all, STATS_EXIT_REASONS, kvm_exit_name);
+	for (int i = 0; g->vm.vcpus > 1 && i < g->vm.vcpus; i++)
+		log_error(g->name, "vCPU %-7u %llu exits", g->vm.vcpu[i].id,
+			  (unsigned long long)g->vm.vcpu[i].exits);
+	total = list_counts(list, sizeof(list), g->stats.exits, STATS_EXIT_REASONS,
+			    kvm_exit_name);
 	log_error(g->name, "exits       %llu (%s)", total, list);
 }
 
