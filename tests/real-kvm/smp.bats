@@ -105,3 +105,18 @@ brought_up() {
 		grep -qF "$crashed at cs:rip " "$err"
 	fi
 }
+
+# Without ACPI a kernel cannot turn a PC off: poweroff halts it. --timeout
+# then ends the run, every vCPU with it. (60 s: the kernel halts after
+# about 10 s in the tier.)
+@test "--cpus 2: poweroff halts the kernel (no ACPI), and --timeout ends every vCPU: 124" {
+	make_initramfs
+	vmm --timeout 60 --cpus 2 --initrd "$BATS_TEST_TMPDIR/initrd" \
+		--append "console=ttyS0 quiet smptest=off" "$KERNEL"
+	tr -d '\r' <"$out" >"$BATS_TEST_TMPDIR/console"
+	cat "$BATS_TEST_TMPDIR/console" >&2
+	expect_status 124
+	brought_up 2
+	grep -q "reboot: System halted$" "$BATS_TEST_TMPDIR/console"
+	expect_stderr "mini-kvm: vmlinuz: stopped: still running after the 60 s timeout (--timeout)"
+}
