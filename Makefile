@@ -187,6 +187,8 @@ $(B)/%.elf64: $(B)/%.o $(SDK_OBJS)
 	   $(SDK_OBJS) $<
 
 # --- make bench: mini-kvm against the raw-KVM floor and QEMU (bench/run) --
+# On any host: where this host's KVM cannot, in the real-KVM tier's machine;
+# BENCH_WHERE=tier sends every row there.
 BENCH_BINS := $(B)/bench/measure $(B)/bench/boot-time $(B)/bench/floor $(B)/bench/compute/host \
               $(B)/bench/mini-kvm-exits \
               $(B)/bench/compute/guest.elf64 $(B)/bench/guests/qemu-minimal.elf \
