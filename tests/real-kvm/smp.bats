@@ -35,17 +35,20 @@ boot_smp() {
 	cat "$BATS_TEST_TMPDIR/console" >&2	# shown if the test fails
 }
 
-# brought_up N: the kernel found N processors, and each ran its job.
+# brought_up N: the kernel found N processors, as one package of N cores
+# with a thread each (what CPUID says, whatever the host), and each ran its job.
 brought_up() {
 	local n=$1 last=$(($1 - 1)) c
 	grep -qx "online: 0-$last" "$BATS_TEST_TMPDIR/console"
 	grep -qx "nproc: $n" "$BATS_TEST_TMPDIR/console"
 	for c in $(seq 0 $last); do
+		grep -qx "topology cpu$c: package 0, core $c, siblings $c" "$BATS_TEST_TMPDIR/console"
 		grep -qx "job $c ran on cpu $c: $SUM" "$BATS_TEST_TMPDIR/console"
 	done
+	[ "$(grep -c '^topology cpu' "$BATS_TEST_TMPDIR/console")" -eq "$n" ]
 }
 
-@test "--cpus 2, a vmlinux through PVH: 2 processors online, a job on each, virtio-blk through the I/O APIC" {
+@test "--cpus 2, a vmlinux through PVH: 2 processors online, 2 cores of one package, a job on each, virtio-blk through the I/O APIC" {
 	local img=$BATS_TEST_TMPDIR/disk.img
 	printf 'read through IO-APIC' >"$img"
 	truncate -s 1M "$img"
@@ -63,7 +66,7 @@ brought_up() {
 	[ "$(awk '{ s += $1 } END { print s }' <<<"$per_cpu")" -eq "$total" ]
 }
 
-@test "--cpus 4, a bzImage: 4 processors online, a job on each; a reboot while all 4 spin ends it with 0" {
+@test "--cpus 4, a bzImage: 4 processors online, 4 cores of one package, a job on each; a reboot while all 4 spin ends it with 0" {
 	boot_smp busy --cpus 4 "$KERNEL"
 	expect_status 0
 	brought_up 4

@@ -58,6 +58,7 @@ int test_elf(void);
 int test_bzimage(void);
 int test_pvh(void);
 int test_mptable(void);
+int test_cpuid(void);
 int test_seccomp(void);
 int test_memory(void);
 int test_pio(void);

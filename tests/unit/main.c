@@ -11,6 +11,7 @@ int main(void)
 	failures += test_bzimage();
 	failures += test_pvh();
 	failures += test_mptable();
+	failures += test_cpuid();
 	failures += test_memory();
 	failures += test_pio();
 	failures += test_console();

@@ -36,16 +36,71 @@ static int supported_cpuid(const struct kvm *kvm, union cpuid_table *table, cons
 	return 0;
 }
 
+/* Bits of an APIC ID that number N cores: the least n with 2^n >= N. */
+static uint32_t core_id_bits(int vcpus) {
+	uint32_t bits = 0;
+
+	while ((1 << bits) < vcpus)
+		bits++;
+	return bits;
+}
+
+/* A cache leaf's EAX[25:14]: how many IDs share the cache, less one --
+ * a core's own at levels 1 and 2 (EAX[7:5]), all IDS at level 3. */
+static uint32_t sharing(uint32_t eax, uint32_t ids) {
+	return (eax >> 5 & 7) >= 3 ? ids - 1 : 0;
+}
+
+/* One level of leaf 0xB or 0x1F (by its index): EAX the APIC ID bits
+ * below the next level, EBX how many it holds, ECX[15:8] its type. */
+static void set_topology_level(struct kvm_cpuid_entry2 *e, uint32_t bits, int vcpus) {
+	if (e->index == 0)		/* threads: one per core */
+		e->eax = 0, e->ebx = 1, e->ecx = 1u << 8;
+	else if (e->index == 1)		/* cores: all of them, in the package */
+		e->eax = bits, e->ebx = (uint32_t)vcpus, e->ecx = 2u << 8 | 1;
+	else				/* no further level */
+		e->eax = 0, e->ebx = 0, e->ecx = e->index;
+}
+
+/* The machine's shape, the same for every vCPU: one package of VCPUS
+ * cores, one thread each. KVM passes on the host's counts (KVM API,
+ * "CPU topology": userspace sets them), which would make vCPUs 0 and 1
+ * hyper-threads of one core on a host with SMT, and the guest's scheduler
+ * would keep work off one of them. SDM Vol. 2A, CPUID: leaf 1 EBX[23:16]
+ * addressable IDs (valid with EDX.HTT), leaf 4 EAX[31:26] cores per package
+ * and EAX[25:14] the threads sharing each cache (levels 1-2 a core's own,
+ * level 3 all of them), leaves 0xB/0x1F level 0 (thread, shift 0) and level
+ * 1 (core), then none; AMD APM Vol. 3: 0x80000008 ECX the core count and
+ * the APIC ID bits that number them, 0x8000001D the caches as leaf 4,
+ * 0x8000001E a core per compute unit on node 0. */
+static void set_topology(struct kvm_cpuid2 *cpuid, int vcpus) {
+	struct kvm_cpuid_entry2 *e = cpuid->entries;
+	uint32_t bits = core_id_bits(vcpus), ids = 1u << bits;
+
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
+		if (e[i].function == 1)
+			e[i].ebx = (e[i].ebx & 0xff00ffff) | ids << 16, e[i].edx |= 1u << 28;
+		if ((e[i].function == 4 || e[i].function == 0x8000001d) && (e[i].eax & 0x1f))
+			e[i].eax = (e[i].eax & 0x3fff) | sharing(e[i].eax, ids) << 14 |
+				   (e[i].function == 4 ? (ids - 1) << 26 : 0);
+		if (e[i].function == 0xb || e[i].function == 0x1f)
+			set_topology_level(&e[i], bits, vcpus);
+		if (e[i].function == 0x80000008)
+			e[i].ecx = (e[i].ecx & ~0xf0ffu) | bits << 12 | (uint32_t)(vcpus - 1);
+		if (e[i].function == 0x8000001e)
+			e[i].ecx = 0;
+	}
+}
+
 /* Each vCPU's own: the APIC ID that CPUID reports must be its local APIC's
  * (KVM sets that from the vCPU id, userspace the CPUID): leaf 1 EBX[31:24],
  * the x2APIC ID in EDX of leaves 0xB and 0x1F (SDM Vol. 2A, CPUID), and
  * AMD's extended APIC ID in EAX of leaf 0x8000001E, whose EBX[7:0] is the
- * core's ID: each vCPU a core of its own, one thread each (KVM API, "CPU
- * topology"). The counts in leaf 1 EBX[23:16] and leaf 4 stay the host's. */
-static void set_apic_id(union cpuid_table *cpuid, uint32_t id) {
-	struct kvm_cpuid_entry2 *e = cpuid->header.entries;
+ * core's ID and EBX[15:8], 0, says one thread per core (set_topology). */
+static void set_apic_id(struct kvm_cpuid2 *cpuid, uint32_t id) {
+	struct kvm_cpuid_entry2 *e = cpuid->entries;
 
-	for (uint32_t i = 0; i < cpuid->header.nent; i++) {
+	for (uint32_t i = 0; i < cpuid->nent; i++) {
 		if (e[i].function == 1)
 			e[i].ebx = (e[i].ebx & 0x00ffffff) | id << 24;
 		if (e[i].function == 0xb || e[i].function == 0x1f)
@@ -53,6 +108,11 @@ static void set_apic_id(union cpuid_table *cpuid, uint32_t id) {
 		if (e[i].function == 0x8000001e)
 			e[i].eax = id, e[i].ebx = id & 0xff;
 	}
+}
+
+void cpuid_for_vcpu(struct kvm_cpuid2 *cpuid, int vcpus, uint32_t apic_id) {
+	set_topology(cpuid, vcpus);
+	set_apic_id(cpuid, apic_id);
 }
 
 /* The CPUID leaves KVM can give, plus ours: CPUID.1:ECX bit 31 says a
@@ -77,7 +137,7 @@ int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const
 			.eax = MINI_KVM_CPUID_LEAF, .ebx = MINI_KVM_CPUID_EBX,
 			.ecx = MINI_KVM_CPUID_ECX, .edx = MINI_KVM_CPUID_EDX };
 	for (int i = 0; i < vm->vcpus; i++) {
-		set_apic_id(&cpuid, vm->vcpu[i].id);
+		cpuid_for_vcpu(&cpuid.header, vm->vcpus, vm->vcpu[i].id);
 		if (KVM_IOCTL(vm->vcpu[i].fd, KVM_SET_CPUID2, &cpuid, who) < 0)
 			return EX_UNAVAILABLE;
 	}
