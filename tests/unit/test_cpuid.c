@@ -1,21 +1,23 @@
-/* cpuid: what each vCPU's CPUID says about the machine's shape. A host
- * with two threads a core and 16 logical processors gives its counts; each
- * vCPU must instead see one package of N cores, one thread each, and its
- * own APIC ID -- decoded here as a kernel does (SDM Vol. 2A, CPUID leaves
- * 1, 4 and 0xB; AMD APM Vol. 3, 0x80000008 and 0x8000001E). */
+/* cpuid: what each vCPU's CPUID says about the machine's shape. KVM gives
+ * a host's counts (two threads a core, 16 logical processors) or, since
+ * Linux 6.2 and 6.1.y, leaves 0xB and 0x1F as one zeroed subleaf; each vCPU
+ * must instead see one package of N cores, one thread each, and its own
+ * APIC ID -- decoded here as a kernel does (SDM Vol. 2A, CPUID leaves 1, 4
+ * and 0xB; AMD APM Vol. 3, 0x80000008 and 0x8000001E). */
 #include "helpers.h"
 
 #include <string.h>
 
 #include "host/host.h"
 
-#define ENTRIES 16
+#define ENTRIES (14 + HOST_CPUID_ROOM)
 union table {
 	struct kvm_cpuid2 header;
 	uint8_t room[sizeof(struct kvm_cpuid2) + ENTRIES * sizeof(struct kvm_cpuid_entry2)];
 };
 
-/* A host's leaves: 2 threads a core (SMT shift 1), 8 cores (shift 4). */
+/* A host's leaves as older KVM gives them: 2 threads a core (SMT shift
+ * 1), 8 cores (shift 4); 14 entries. */
 static void host_leaves(union table *t)
 {
 	const struct kvm_cpuid_entry2 host[] = {
@@ -40,6 +42,28 @@ static void host_leaves(union table *t)
 	memcpy(t->header.entries, host, sizeof(host));
 }
 
+/* The same as KVM gives them since Linux 6.2: no topology in 0xB, 0x1F
+ * and 0x8000001E; 10 entries. */
+static void current_kvm_leaves(union table *t)
+{
+	const struct kvm_cpuid_entry2 kvm[] = {
+		{ .function = 1, .ebx = 0x07100800, .edx = 1u << 28 },
+		{ .function = 4, .index = 0, .eax = 0x1c004121 },
+		{ .function = 4, .index = 1, .eax = 0x1c004143 },
+		{ .function = 4, .index = 2, .eax = 0x1c03c163 },
+		{ .function = 4, .index = 3, .eax = 0 },
+		{ .function = 0xb, .index = 0, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX },
+		{ .function = 0x1f, .index = 0, .flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX },
+		{ .function = 0x80000008, .eax = 0x3030, .ecx = 0x400f },
+		{ .function = 0x8000001d, .index = 2, .eax = 0x0003c163 },
+		{ .function = 0x8000001e },
+	};
+
+	memset(t, 0, sizeof(*t));
+	t->header.nent = sizeof(kvm) / sizeof(kvm[0]);
+	memcpy(t->header.entries, kvm, sizeof(kvm));
+}
+
 static struct kvm_cpuid_entry2 *leaf(union table *t, uint32_t function, uint32_t index)
 {
 	for (uint32_t i = 0; i < t->header.nent; i++)
@@ -49,11 +73,38 @@ static struct kvm_cpuid_entry2 *leaf(union table *t, uint32_t function, uint32_t
 	return NULL;
 }
 
+/* Leaf FUNCTION (0xB or 0x1F) as Linux's detect_extended_topology reads
+ * it: a thread level, a core level of VCPUS, then none, each subleaf its
+ * own entry; APIC ID ID is package 0, core CORE, thread 0. */
+static void topology_leaf_says(union table *t, uint32_t function, int vcpus, uint32_t id,
+			       uint32_t core)
+{
+	uint32_t smt_shift = leaf(t, function, 0)->eax & 0x1f;
+	uint32_t core_shift = leaf(t, function, 1)->eax & 0x1f;
+	int subleaves = 0;
+
+	for (uint32_t i = 0; i < t->header.nent; i++)
+		if (t->header.entries[i].function == function) {
+			subleaves++;
+			assert_int_equal(t->header.entries[i].flags, KVM_CPUID_FLAG_SIGNIFCANT_INDEX);
+			assert_int_equal(t->header.entries[i].edx, id);
+		}
+	assert_int_equal(subleaves, 3);
+	assert_int_equal(leaf(t, function, 0)->ecx, 0x100);	/* level 0: threads */
+	assert_int_equal(leaf(t, function, 0)->ebx, 1);
+	assert_int_equal(leaf(t, function, 1)->ecx, 0x201);	/* level 1: cores */
+	assert_int_equal(leaf(t, function, 1)->ebx, vcpus);
+	assert_int_equal(leaf(t, function, 2)->ecx, 2);		/* type 0: the end */
+	assert_int_equal(leaf(t, function, 2)->ebx, 0);
+	assert_int_equal(id >> core_shift, 0);				/* package */
+	assert_int_equal((id & ((1u << core_shift) - 1)) >> smt_shift, core);
+	assert_int_equal(id & ((1u << smt_shift) - 1), 0);		/* thread */
+}
+
 /* vCPU 2 of 3: 4 addressable IDs (2 bits), so package 0, core 2, thread 0. */
 static void three_vcpus_are_three_cores_of_one_package(void **state)
 {
 	union table t;
-	uint32_t smt_shift, core_shift, apic_id;
 
 	(void)state;
 	host_leaves(&t);
@@ -61,19 +112,8 @@ static void three_vcpus_are_three_cores_of_one_package(void **state)
 	assert_int_equal(leaf(&t, 1, 0)->ebx, 0x02040800);	/* APIC ID 2, 4 IDs */
 	assert_true(leaf(&t, 1, 0)->edx & 1u << 28);		/* HTT: EBX[23:16] valid */
 
-	/* Leaf 0xB as Linux's detect_extended_topology reads it. */
-	smt_shift = leaf(&t, 0xb, 0)->eax & 0x1f, core_shift = leaf(&t, 0xb, 1)->eax & 0x1f;
-	apic_id = leaf(&t, 0xb, 0)->edx;
-	assert_int_equal(leaf(&t, 0xb, 0)->ebx & 0xffff, 1);	/* threads in a core */
-	assert_int_equal(leaf(&t, 0xb, 1)->ebx & 0xffff, 3);	/* logical processors in the package */
-	assert_int_equal(apic_id >> core_shift, 0);		/* package */
-	assert_int_equal((apic_id & ((1u << core_shift) - 1)) >> smt_shift, 2);	/* core */
-	assert_int_equal(apic_id & ((1u << smt_shift) - 1), 0);	/* thread */
-	assert_int_equal(leaf(&t, 0xb, 1)->ecx, 0x201);
-	assert_int_equal(leaf(&t, 0xb, 2)->ecx, 2);		/* type 0: the end */
-	assert_int_equal(leaf(&t, 0x1f, 1)->eax, 2);
-	assert_int_equal(leaf(&t, 0x1f, 2)->ecx, 2);		/* no die level */
-	assert_int_equal(leaf(&t, 0x1f, 2)->edx, 2);
+	topology_leaf_says(&t, 0xb, 3, 2, 2);
+	topology_leaf_says(&t, 0x1f, 3, 2, 2);
 
 	/* Leaf 4: EAX[31:26] cores - 1, EAX[25:14] IDs sharing - 1. */
 	assert_int_equal(leaf(&t, 4, 0)->eax, 0x0c000121);
@@ -87,6 +127,25 @@ static void three_vcpus_are_three_cores_of_one_package(void **state)
 	assert_int_equal(leaf(&t, 0x8000001e, 0)->eax, 2);
 	assert_int_equal(leaf(&t, 0x8000001e, 0)->ebx, 2);
 	assert_int_equal(leaf(&t, 0x8000001e, 0)->ecx, 0);
+}
+
+/* KVM without topology: the levels are ours, and each vCPU's table is
+ * rebuilt the same way from the one before (every vCPU in turn). */
+static void current_kvm_gets_the_levels_added(void **state)
+{
+	union table t;
+
+	(void)state;
+	current_kvm_leaves(&t);
+	for (uint32_t id = 0; id < 5; id++)
+		cpuid_for_vcpu(&t.header, 5, id);
+	assert_int_equal(t.header.nent, 14);
+	topology_leaf_says(&t, 0xb, 5, 4, 4);
+	topology_leaf_says(&t, 0x1f, 5, 4, 4);
+	assert_int_equal(leaf(&t, 1, 0)->ebx, 0x04080800);	/* APIC ID 4, 8 IDs */
+	assert_int_equal(leaf(&t, 0x8000001e, 0)->eax, 4);
+	assert_int_equal(leaf(&t, 0x8000001e, 0)->ebx, 4);
+	assert_int_equal(leaf(&t, 0x80000008, 0)->ecx, 0x3004);
 }
 
 /* One vCPU: one core, no bits to number cores by. */
@@ -124,6 +183,7 @@ int test_cpuid(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(three_vcpus_are_three_cores_of_one_package),
+		cmocka_unit_test(current_kvm_gets_the_levels_added),
 		cmocka_unit_test(one_vcpu_is_one_core),
 		cmocka_unit_test(sixty_four_vcpus_fill_six_bits),
 	};

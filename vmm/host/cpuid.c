@@ -7,23 +7,24 @@
 #include "core/log.h"
 #include "host.h"
 
-/* A kvm_cpuid2 with room for VM_CPUID_MAX entries. */
+/* A kvm_cpuid2 with room for VM_CPUID_MAX entries, CPUID_OURS of them
+ * kept free for the entries we add (HOST_CPUID_ROOM in host.h). */
 #define VM_CPUID_MAX 128
+#define CPUID_OURS (1 + HOST_CPUID_ROOM)	/* the mini-kvm leaf, the topology */
 union cpuid_table {
 	struct kvm_cpuid2 header;
 	uint8_t room[sizeof(struct kvm_cpuid2) + VM_CPUID_MAX * sizeof(struct kvm_cpuid_entry2)];
 };
 
 /* KVM's answer is the same for every VM of this process and costs 0.27 ms
- * on this host: asked once, by the first guest that needs it. One slot is
- * kept free for ours. */
+ * on this host: asked once, by the first guest that needs it. */
 struct cpuid_request { const struct kvm *kvm; const char *who; };
 static union cpuid_table supported;
 
 static bool ask_supported_cpuid(void *arg) {
 	const struct cpuid_request *r = arg;
 
-	supported.header.nent = VM_CPUID_MAX - 1;
+	supported.header.nent = VM_CPUID_MAX - CPUID_OURS;
 	return KVM_IOCTL(r->kvm->fd, KVM_GET_SUPPORTED_CPUID, &supported, r->who) == 0;
 }
 
@@ -51,15 +52,31 @@ static uint32_t sharing(uint32_t eax, uint32_t ids) {
 	return (eax >> 5 & 7) >= 3 ? ids - 1 : 0;
 }
 
-/* One level of leaf 0xB or 0x1F (by its index): EAX the APIC ID bits
- * below the next level, EBX how many it holds, ECX[15:8] its type. */
-static void set_topology_level(struct kvm_cpuid_entry2 *e, uint32_t bits, int vcpus) {
-	if (e->index == 0)		/* threads: one per core */
-		e->eax = 0, e->ebx = 1, e->ecx = 1u << 8;
-	else if (e->index == 1)		/* cores: all of them, in the package */
-		e->eax = bits, e->ebx = (uint32_t)vcpus, e->ecx = 2u << 8 | 1;
-	else				/* no further level */
-		e->eax = 0, e->ebx = 0, e->ecx = e->index;
+/* Leaf 0xB or 0x1F (FUNCTION), if KVM lists it, as three subleaves of
+ * ours in place of KVM's: level 0 threads (one a core), level 1 cores (all
+ * of them), level 2 none. Each: EAX the APIC ID bits below the next level,
+ * EBX how many it holds, ECX[15:8] its type. KVM lists the host's levels,
+ * or since Linux 6.2 (and 6.1.y) subleaf 0 alone, zeroed, which a guest
+ * reads as "no topology here" -- and a subleaf 1 must exist for a core
+ * level. Room: a listed leaf has at least one entry, so two more. */
+static void set_topology_leaf(struct kvm_cpuid2 *cpuid, uint32_t function, uint32_t bits,
+			      int vcpus) {
+	struct kvm_cpuid_entry2 *e = cpuid->entries;
+	uint32_t kept = 0;
+
+	for (uint32_t i = 0; i < cpuid->nent; i++)
+		if (e[i].function != function)
+			e[kept++] = e[i];
+	if (kept == cpuid->nent)
+		return;
+	cpuid->nent = kept;
+	e[cpuid->nent++] = (struct kvm_cpuid_entry2){ .function = function, .index = 0,
+		.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = 0, .ebx = 1, .ecx = 1u << 8 };
+	e[cpuid->nent++] = (struct kvm_cpuid_entry2){ .function = function, .index = 1,
+		.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .eax = bits, .ebx = (uint32_t)vcpus,
+		.ecx = 2u << 8 | 1 };
+	e[cpuid->nent++] = (struct kvm_cpuid_entry2){ .function = function, .index = 2,
+		.flags = KVM_CPUID_FLAG_SIGNIFCANT_INDEX, .ecx = 2 };
 }
 
 /* The machine's shape, the same for every vCPU: one package of VCPUS
@@ -83,13 +100,13 @@ static void set_topology(struct kvm_cpuid2 *cpuid, int vcpus) {
 		if ((e[i].function == 4 || e[i].function == 0x8000001d) && (e[i].eax & 0x1f))
 			e[i].eax = (e[i].eax & 0x3fff) | sharing(e[i].eax, ids) << 14 |
 				   (e[i].function == 4 ? (ids - 1) << 26 : 0);
-		if (e[i].function == 0xb || e[i].function == 0x1f)
-			set_topology_level(&e[i], bits, vcpus);
 		if (e[i].function == 0x80000008)
 			e[i].ecx = (e[i].ecx & ~0xf0ffu) | bits << 12 | (uint32_t)(vcpus - 1);
 		if (e[i].function == 0x8000001e)
 			e[i].ecx = 0;
 	}
+	set_topology_leaf(cpuid, 0xb, bits, vcpus);
+	set_topology_leaf(cpuid, 0x1f, bits, vcpus);
 }
 
 /* Each vCPU's own: the APIC ID that CPUID reports must be its local APIC's

@@ -17,7 +17,9 @@
  * KVM's own leaves there (a Linux guest then finds its paravirtual clock). */
 int vm_set_cpuid(const struct kvm *kvm, struct vm *vm, bool mini_kvm_leaf, const char *who);
 /* What one vCPU of VCPUS sees: one package of VCPUS cores, one thread
- * each, and its own APIC ID (leaves 1, 4, 0xB, 0x1F, 0x8000000{8,1D,1E}). */
+ * each, and its own APIC ID (leaves 1, 4, 0xB, 0x1F, 0x8000000{8,1D,1E}).
+ * CPUID needs room for HOST_CPUID_ROOM entries more than it holds. */
+#define HOST_CPUID_ROOM 4
 void cpuid_for_vcpu(struct kvm_cpuid2 *cpuid, int vcpus, uint32_t apic_id);
 
 /* probe.c */
