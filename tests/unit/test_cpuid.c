@@ -16,6 +16,14 @@ union table {
 	uint8_t room[sizeof(struct kvm_cpuid2) + ENTRIES * sizeof(struct kvm_cpuid_entry2)];
 };
 
+/* T holds the N entries of E, and room for HOST_CPUID_ROOM more. */
+static void load(union table *t, const struct kvm_cpuid_entry2 *e, size_t n)
+{
+	memset(t, 0, sizeof(*t));
+	t->header.nent = (uint32_t)n;
+	memcpy(t->header.entries, e, n * sizeof(*e));
+}
+
 /* A host's leaves as older KVM gives them: 2 threads a core (SMT shift
  * 1), 8 cores (shift 4); 14 entries. */
 static void host_leaves(union table *t)
@@ -37,9 +45,7 @@ static void host_leaves(union table *t)
 		{ .function = 0x8000001e, .eax = 7, .ebx = 0x0103, .ecx = 0x0100 },
 	};
 
-	memset(t, 0, sizeof(*t));
-	t->header.nent = sizeof(host) / sizeof(host[0]);
-	memcpy(t->header.entries, host, sizeof(host));
+	load(t, host, sizeof(host) / sizeof(host[0]));
 }
 
 /* The same as KVM gives them since Linux 6.2: no topology in 0xB, 0x1F
@@ -59,9 +65,7 @@ static void current_kvm_leaves(union table *t)
 		{ .function = 0x8000001e },
 	};
 
-	memset(t, 0, sizeof(*t));
-	t->header.nent = sizeof(kvm) / sizeof(kvm[0]);
-	memcpy(t->header.entries, kvm, sizeof(kvm));
+	load(t, kvm, sizeof(kvm) / sizeof(kvm[0]));
 }
 
 static struct kvm_cpuid_entry2 *leaf(union table *t, uint32_t function, uint32_t index)
